@@ -1,0 +1,125 @@
+# gort: one non-recursive Makefile. Variables can be overridden on the command line.
+#
+#   make          build lib/libgort.a, lib/crt0.o, bin/gortcc (+ lib/gort.specs, lib/linker.ld)
+#   make demo     install what is missing, build, compile samples/hello.c with gortcc, run it
+#   make test     install what is missing, build, run every test
+#   make bench    the same workloads in Go and in gort C, side by side
+#   make install PREFIX=/dir
+
+PREFIX ?= /usr/local
+HOSTCC ?= gcc
+MUSLCC ?= musl-gcc
+CFLAGS ?= -O2 -g
+WARN := -std=c11 -Wall -Wextra -Werror
+# Frame pointers for tracebacks; local-exec TLS because the runtime is always
+# linked into the executable; no stack protector on code that switches stacks.
+RTFLAGS := $(WARN) $(CFLAGS) -D_GNU_SOURCE -fno-omit-frame-pointer \
+	-ftls-model=local-exec -fno-stack-protector -Iruntime -Iinclude
+GORTCC := bin/gortcc
+
+RT_SRCS := $(wildcard runtime/*.c) $(wildcard libc-shim/*.c) $(wildcard crt/*.c)
+RT_ASM := $(wildcard asm/*.S)
+RT_OBJS := $(RT_SRCS:%.c=build/obj/%.o) $(RT_ASM:%.S=build/obj/%.o)
+HDRS := $(wildcard runtime/*.h) $(wildcard libc-shim/*.h) include/gort.h
+
+LIBS := lib/libgort.a lib/crt0.o lib/gort.specs lib/linker.ld
+PROG_SRCS := $(wildcard tests/prog/*.c)
+PROGS := $(PROG_SRCS:tests/prog/%.c=build/tests/prog/%)
+SAMPLE_SRCS := $(wildcard samples/*.c)
+SAMPLES := $(SAMPLE_SRCS:samples/%.c=build/samples/%)
+
+# Criterion tests: tests/progs_*.c drive whole programs through the harness;
+# every other tests/*.c is a unit test of runtime pieces built with the host
+# compiler (see tests/unit_support.c for what stands in for the rest).
+CRIT_PROG_SRCS := $(wildcard tests/progs_*.c)
+CRIT_UNIT_SRCS := $(filter-out tests/harness.c tests/unit_support.c $(CRIT_PROG_SRCS),$(wildcard tests/*.c))
+UNIT_RT := runtime/runq.c runtime/lock_futex.c runtime/os_linux.c tests/unit_support.c
+CRIT_BINS := $(CRIT_UNIT_SRCS:tests/%.c=build/tests/unit_%) $(CRIT_PROG_SRCS:tests/%.c=build/tests/%)
+
+all: $(LIBS) $(GORTCC)
+
+build/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(MUSLCC) $(RTFLAGS) -c $< -o $@
+
+build/obj/%.o: %.S runtime/asm.h
+	@mkdir -p $(dir $@)
+	$(MUSLCC) $(RTFLAGS) -c $< -o $@
+
+lib/libgort.a: $(RT_OBJS)
+	@mkdir -p lib
+	rm -f $@
+	ar rcs $@ $^
+
+lib/crt0.o: crt/start.S
+	@mkdir -p lib
+	$(MUSLCC) $(RTFLAGS) -c $< -o $@
+
+lib/gort.specs: crt/gort.specs
+	@mkdir -p lib
+	cp $< $@
+
+lib/linker.ld: linker.ld
+	@mkdir -p lib
+	cp $< $@
+
+build/tests/prog/%: tests/prog/%.c $(LIBS) $(GORTCC)
+	@mkdir -p $(dir $@)
+	$(GORTCC) $(WARN) $(CFLAGS) -o $@ $<
+
+build/samples/%: samples/%.c $(LIBS) $(GORTCC)
+	@mkdir -p $(dir $@)
+	$(GORTCC) $(WARN) $(CFLAGS) -o $@ $<
+
+build/tests/unit_%: tests/%.c $(UNIT_RT) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -Iruntime -Iinclude -o $@ $< $(UNIT_RT) -lcriterion -lpthread
+
+build/tests/progs_%: tests/progs_%.c tests/harness.c tests/harness.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -Itests -o $@ $< tests/harness.c -lcriterion
+
+# Installs what a fresh Debian 12 machine lacks (as root, or through sudo).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+setup:
+	@need=""; \
+	command -v musl-gcc >/dev/null || need="$$need musl-tools"; \
+	[ -f /usr/include/criterion/criterion.h ] || need="$$need libcriterion-dev"; \
+	command -v gcc >/dev/null || need="$$need gcc"; \
+	if [ -n "$$need" ]; then \
+		echo "installing:$$need"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$need >/dev/null; \
+	fi
+
+demo: setup all build/samples/hello
+	./build/samples/hello
+
+samples: $(SAMPLES)
+
+check: all $(PROGS) $(SAMPLES) $(CRIT_BINS)
+	@fail=0; for t in $(CRIT_BINS); do \
+		echo "== $$t"; GORT_BUILD=build ./$$t --jobs 2 || fail=1; \
+	done; \
+	echo; [ $$fail = 0 ] && echo "all test binaries passed" || { echo "some test binaries failed"; exit 1; }
+
+test: setup
+	$(MAKE) check
+
+soak: setup all
+	./tests/soak.sh
+
+bench: setup all
+	./bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/gort $(DESTDIR)$(PREFIX)/include/gort
+	install -m 755 bin/gortcc $(DESTDIR)$(PREFIX)/bin/gortcc
+	install -m 644 $(LIBS) $(DESTDIR)$(PREFIX)/lib/gort/
+	install -m 644 include/gort.h $(DESTDIR)$(PREFIX)/include/gort/gort.h
+
+clean:
+	rm -rf build lib
+
+.PHONY: all setup demo samples check test soak bench install clean
+.SECONDARY:

@@ -1,0 +1,114 @@
+/*
+ * switch.S: goroutine context switch (Go's asm_amd64.s: mcall, gogo, goexit).
+ *
+ * A switched-out goroutine keeps its state on its own stack, below the
+ * return address of the call that switched:
+ *
+ *	sp+56	return address
+ *	sp+48	rbp
+ *	sp+40	rbx
+ *	sp+32	r12
+ *	sp+24	r13
+ *	sp+16	r14
+ *	sp+8	r15
+ *	sp+4	MXCSR
+ *	sp+0	x87 control word
+ *
+ * and g->sched.sp points at it. These are the registers the System V ABI
+ * says a callee must preserve; everything else is dead across a call.
+ * The current G lives in the thread-local gort_curg, addressed %fs-relative.
+ */
+#include "../runtime/asm.h"
+
+	.text
+
+/*
+ * void mcall(void (*fn)(g *))
+ * Save the caller's state in getg()->sched, switch to m->g0's stack and
+ * call fn(oldg) there. fn must not return: it ends in gogo or schedule.
+ */
+	.globl	mcall
+	.hidden	mcall
+	.type	mcall, @function
+mcall:
+	.cfi_startproc
+	push	%rbp
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset rbp, 0
+	push	%rbx
+	.cfi_adjust_cfa_offset 8
+	push	%r12
+	.cfi_adjust_cfa_offset 8
+	push	%r13
+	.cfi_adjust_cfa_offset 8
+	push	%r14
+	.cfi_adjust_cfa_offset 8
+	push	%r15
+	.cfi_adjust_cfa_offset 8
+	sub	$8, %rsp
+	.cfi_adjust_cfa_offset 8
+	fnstcw	0(%rsp)
+	stmxcsr	4(%rsp)
+	mov	%rdi, %rsi			/* fn */
+	mov	%fs:gort_curg@tpoff, %rdi	/* oldg: fn's argument */
+	mov	%rsp, G_SCHED_SP(%rdi)		/* oldg->sched.sp */
+	mov	G_M(%rdi), %rax			/* m */
+	mov	M_G0(%rax), %rax		/* m->g0 */
+	cmp	%rax, %rdi
+	je	mcall_on_g0
+	mov	%rax, %fs:gort_curg@tpoff	/* setg(g0) */
+	mov	G_SCHED_SP(%rax), %rsp		/* g0's fixed scheduling sp */
+	xor	%ebp, %ebp
+	call	*%rsi
+	ud2					/* fn returned */
+mcall_on_g0:
+	call	mcall_bad
+	ud2
+	.cfi_endproc
+	.size	mcall, .-mcall
+
+/*
+ * void gogo(g *gp)
+ * Make gp the current G and resume it where it switched out, popping the
+ * frame mcall pushed (or the one newproc built for a new G).
+ */
+	.globl	gogo
+	.hidden	gogo
+	.type	gogo, @function
+gogo:
+	.cfi_startproc
+	mov	%rdi, %fs:gort_curg@tpoff	/* setg(gp) */
+	mov	G_SCHED_SP(%rdi), %rsp
+	fldcw	0(%rsp)
+	ldmxcsr	4(%rsp)
+	add	$8, %rsp
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbx
+	pop	%rbp
+	ret
+	.cfi_endproc
+	.size	gogo, .-gogo
+
+/*
+ * gostartfn: the first frame of every goroutine. newproc leaves fn in %rbx
+ * and its argument in %r12; when fn returns, the goroutine ends in goexit1.
+ * It has no caller: .cfi_undefined rip ends gdb's and perf's unwinding here.
+ */
+	.globl	gostartfn
+	.hidden	gostartfn
+	.type	gostartfn, @function
+gostartfn:
+	.cfi_startproc
+	.cfi_undefined rip
+	xor	%ebp, %ebp
+	mov	%r12, %rdi
+	call	*%rbx
+	call	goexit1
+	ud2
+	.cfi_endproc
+	.size	gostartfn, .-gostartfn
+
+	.section .note.GNU-stack,"",@progbits

@@ -1,0 +1,100 @@
+/*
+ * rt0.c: from the kernel's initial stack to the scheduler (Go's rt0_go).
+ *
+ * _start hands us the initial stack. We decode argc, argv, envp and auxv,
+ * then let musl initialise itself through its public entry
+ * __libc_start_main, giving it runtime_entry in place of main: musl sets the
+ * thread pointer (arch_prctl), static TLS, the stack protector canary and
+ * environ, then calls __libc_start_init (libc-shim/start_init.c defers the
+ * program's constructors) and runtime_entry on the same initial stack.
+ * runtime_entry binds m0 and g0, calls osinit and schedinit, creates the
+ * main goroutine and enters mstart, which never returns.
+ */
+#include <elf.h>
+#include <stdint.h>
+
+#include "runtime.h"
+
+int argc_;
+char **argv_;
+char **envp_;
+
+/* musl's startup entry (src/env/__libc_start_main.c), a public symbol. */
+int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,
+                      void (*init)(void), void (*fini)(void), void (*ldso)(void));
+
+static int64_t boot_t0;
+
+static void trace_stack(long *sp, int argc, char **argv, char **envp)
+{
+	int nenv = 0;
+	while (envp[nenv])
+		nenv++;
+	boottrace("initial stack", "sp=%p argc=%d envc=%d", (void *)sp, argc, nenv);
+	for (int i = 0; i < argc; i++)
+		boottrace("initial stack", "argv[%d]=%s", i, argv[i]);
+	Elf64_auxv_t *av = (Elf64_auxv_t *)(envp + nenv + 1);
+	for (; av->a_type != AT_NULL; av++)
+		boottrace("initial stack", "auxv type=%lu value=%#lx",
+		          (unsigned long)av->a_type, (unsigned long)av->a_un.a_val);
+}
+
+static int runtime_entry(int argc, char **argv, char **envp)
+{
+	uintptr_t tp;
+	__asm__ volatile("mov %%fs:0, %0" : "=r"(tp));
+	boottrace("__libc_start_main", "musl initialised; thread pointer %#lx (set by arch_prctl ARCH_SET_FS)",
+	          (unsigned long)tp);
+
+	/* m0 and g0 are static: g0 of m0 runs on the process's initial stack. */
+	m0.g0 = &g0_m0;
+	g0_m0.m = &m0;
+	setg(&g0_m0);
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	g0_m0.stackhi = sp + 256;
+	boottrace("m0/g0", "m0=%p g0=%p g0 stack top=%#lx", (void *)&m0, (void *)&g0_m0,
+	          (unsigned long)g0_m0.stackhi);
+
+	int64_t t = nanotime();
+	osinit();
+	boottrace("osinit", "ncpu=%d physpagesize=%lu (%ld ns)", ncpu, (unsigned long)physpagesize,
+	          (long)(nanotime() - t));
+	(void)argc;
+	(void)argv;
+	(void)envp;
+
+	t = nanotime();
+	schedinit();
+	boottrace("schedinit", "gomaxprocs=%d stacksize=%zu (%ld ns)", gomaxprocs, stackdefault,
+	          (long)(nanotime() - t));
+
+	t = nanotime();
+	g *mg = newproc(runtime_main, NULL, (uintptr_t)__builtin_return_address(0), false);
+	if (!mg)
+		fatal("out of memory");
+	boottrace("newproc", "main goroutine g=%p goid=%ld stack=[%#lx, %#lx) (%ld ns)", (void *)mg,
+	          (long)mg->goid, (unsigned long)mg->stacklo, (unsigned long)mg->stackhi,
+	          (long)(nanotime() - t));
+	boottrace("mstart", "m0 enters the scheduler %ld ns after _start", (long)(nanotime() - boot_t0));
+	mstart();
+}
+
+void rt0_go(long *sp) __attribute__((noreturn, used));
+
+void rt0_go(long *sp)
+{
+	int argc = (int)sp[0];
+	char **argv = (char **)(sp + 1);
+	char **envp = argv + argc + 1;
+	argc_ = argc;
+	argv_ = argv;
+	envp_ = envp;
+	/* GODEBUG is read here, before musl is up, so the first steps can be traced;
+	   boottrace writes with raw system calls. */
+	parsedebugvars(envp);
+	boot_t0 = nanotime();
+	if (debug_boottrace)
+		trace_stack(sp, argc, argv, envp);
+	__libc_start_main(runtime_entry, argc, argv, 0, 0, 0);
+	__builtin_unreachable();
+}

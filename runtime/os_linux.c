@@ -1,0 +1,82 @@
+/* os_linux.c: what the runtime asks of the kernel (Go's os_linux.go). */
+#include <elf.h>
+#include <errno.h>
+#include <sched.h>
+#include <sys/auxv.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime.h"
+
+int32_t ncpu;
+uintptr_t physpagesize;
+
+long rawsyscall6(long n, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	unsigned long ret;
+	register long r10 __asm__("r10") = a4;
+	register long r8 __asm__("r8") = a5;
+	register long r9 __asm__("r9") = a6;
+	__asm__ volatile("syscall"
+	                 : "=a"(ret)
+	                 : "a"(n), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8), "r"(r9)
+	                 : "rcx", "r11", "memory");
+	return (long)ret;
+}
+
+int64_t nanotime(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* musl caches its choice of clock_gettime on first use; a call made before
+   __libc_start_main has parsed auxv would pin it to the slow system call. */
+int64_t nanotime_raw(void)
+{
+	struct timespec ts;
+	rawsyscall6(SYS_clock_gettime, CLOCK_MONOTONIC, (long)&ts, 0, 0, 0, 0);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* CPUs the process may run on: the affinity mask, as Go's getproccount. */
+int32_t getproccount(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) != 0)
+		return 1;
+	int n = CPU_COUNT(&set);
+	return n > 0 ? n : 1;
+}
+
+int gettid_(void)
+{
+	return (int)rawsyscall6(SYS_gettid, 0, 0, 0, 0, 0, 0);
+}
+
+void usleep_(int64_t us)
+{
+	struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+	rawsyscall6(SYS_nanosleep, (long)&ts, 0, 0, 0, 0, 0);
+}
+
+void osyield(void)
+{
+	rawsyscall6(SYS_sched_yield, 0, 0, 0, 0, 0, 0);
+}
+
+void procyield(int n)
+{
+	while (n-- > 0)
+		__asm__ volatile("pause");
+}
+
+void osinit(void)
+{
+	ncpu = getproccount();
+	physpagesize = getauxval(AT_PAGESZ);
+	if (physpagesize == 0)
+		physpagesize = 4096;
+}

@@ -1,0 +1,1360 @@
+/*
+ * proc.c: goroutine scheduler (Go's proc.go).
+ *
+ * The scheduler's job is to distribute ready-to-run goroutines over worker
+ * threads. G is a goroutine, M a worker thread (a musl pthread), P a
+ * resource needed to run goroutines: an M must hold a P to run a G, and
+ * there are exactly gomaxprocs Ps.
+ *
+ * Worker thread parking/unparking
+ * We want to keep enough Ms running to use the available Ps, and park the
+ * rest to save CPU. As in Go, an M that finds no work becomes "spinning"
+ * before it goes to sleep; new work (newproc, goready) wakes an idle P
+ * (wakep) only if there is no spinning M already, and a spinning M that
+ * finds work wakes another one in its place (resetspinning). So an idle
+ * program has no spinning M and uses no CPU, and a burst of work brings up
+ * one M at a time until all Ps are busy. An M that is the last to stop
+ * spinning re-checks every P's queue after it lowered nmspinning, which
+ * closes the race with a submitter that saw nmspinning != 0 and did not wake
+ * anybody.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asm.h"
+#include "runtime.h"
+
+_Static_assert(offsetof(struct g, sched.sp) == G_SCHED_SP, "asm.h G_SCHED_SP");
+_Static_assert(offsetof(struct g, m) == G_M, "asm.h G_M");
+_Static_assert(offsetof(struct m, g0) == M_G0, "asm.h M_G0");
+
+__thread g *gort_curg;
+
+m m0;
+g g0_m0;
+p **allp;
+static int32_t allplen;
+int32_t gomaxprocs;
+g *allgs;
+mutex allglock;
+m *allm;
+mutex allplock;
+int64_t runtimeInitTime;
+
+/* Set once runtime_main runs: before it, there is nothing to wake or check. */
+static _Atomic bool mainStarted;
+/* Ms that are the runtime's own (sysmon), left out of checkdead's count. */
+static int32_t nmsys;
+/* P count requested by gort_gomaxprocs, applied by startTheWorld. */
+static int32_t newprocs;
+
+enum { MAXGOMAXPROCS = 1024, GFREE_LOCAL = 64, M_STACK = 256 << 10 };
+
+extern int main(int, char **, char **);
+hidden void gort_runinit(void);   /* libc-shim/start_init.c */
+
+void mcall_bad(g *gp) __attribute__((used, noreturn));
+void mcall_bad(g *gp)
+{
+	(void)gp;
+	throw("runtime: mcall called on m->g0 stack");
+}
+
+uint32_t fastrand(void)
+{
+	g *gp = getg();
+	m *mp = gp ? gp->m : &m0;
+	/* xorshift64*, seeded per M in mcommoninit. */
+	uint64_t x = mp->fastrand;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	mp->fastrand = x;
+	return (uint32_t)((x * 0x2545F4914F6CDD1DULL) >> 32);
+}
+
+uint32_t fastrandn(uint32_t n)
+{
+	return (uint32_t)(((uint64_t)fastrand() * n) >> 32);
+}
+
+static void mcommoninit(m *mp)
+{
+	lock(&sched.lock);
+	mp->id = sched.mnext++;
+	mp->fastrand = ((uint64_t)nanotime() * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)(uintptr_t)mp ^
+	               (uint64_t)mp->id;
+	if (mp->fastrand == 0)
+		mp->fastrand = 1;
+	mp->alllink = allm;
+	allm = mp;
+	unlock(&sched.lock);
+}
+
+static void allgadd(g *gp)
+{
+	lock(&allglock);
+	gp->alllink = allgs;
+	allgs = gp;
+	unlock(&allglock);
+}
+
+/* ---- P ownership ---- */
+
+static void acquirep(p *pp)
+{
+	m *mp = getg()->m;
+	if (mp->p || pp->m || atomic_load(&pp->status) != Pidle)
+		throw("acquirep: invalid p state");
+	mp->p = pp;
+	pp->m = mp;
+	atomic_store(&pp->status, Prunning);
+	wakesysmon();
+}
+
+static p *releasep(void)
+{
+	m *mp = getg()->m;
+	p *pp = mp->p;
+	if (!pp || pp->m != mp)
+		throw("releasep: invalid p state");
+	mp->p = 0;
+	pp->m = 0;
+	atomic_store(&pp->status, Pidle);
+	return pp;
+}
+
+/* Idle P and M lists; sched.lock held. */
+static void pidleput(p *pp)
+{
+	if (!runqempty(pp))
+		throw("pidleput: P has non-empty run queue");
+	pp->link = sched.pidle;
+	sched.pidle = pp;
+	atomic_fetch_add(&sched.npidle, 1);
+}
+
+static p *pidleget(void)
+{
+	p *pp = sched.pidle;
+	if (pp) {
+		sched.pidle = pp->link;
+		atomic_fetch_sub(&sched.npidle, 1);
+	}
+	return pp;
+}
+
+static void mput(m *mp)
+{
+	mp->schedlink = sched.midle;
+	sched.midle = mp;
+	sched.nmidle++;
+	checkdead();
+}
+
+static m *mget(void)
+{
+	m *mp = sched.midle;
+	if (mp) {
+		sched.midle = mp->schedlink;
+		sched.nmidle--;
+	}
+	return mp;
+}
+
+/* ---- Ms ---- */
+
+static void *mstart_thread(void *arg)
+{
+	m *mp = arg;
+	setg(mp->g0);
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	mp->g0->stackhi = sp;
+	mp->g0->stacklo = sp > M_STACK ? sp - M_STACK + 4096 : 0;
+	mp->tid = gettid_();
+	minitsignals(mp);
+	sigset_t none;
+	sigemptyset(&none);
+	pthread_sigmask(SIG_SETMASK, &none, 0);
+	mstart();
+}
+
+/* Make a new M that runs fn (if any), then schedules with pp (if any). */
+void newm(void (*fn)(void), p *pp)
+{
+	m *mp = calloc(1, sizeof *mp);
+	g *g0 = calloc(1, sizeof *g0);
+	if (!mp || !g0)
+		fatal("out of memory");
+	mp->g0 = g0;
+	g0->m = mp;
+	g0->goid = -1;
+	atomic_store(&g0->atomicstatus, Grunning);
+	mp->mstartfn = fn;
+	mp->nextp = pp;
+	mcommoninit(mp);
+	if (sched.mnext > sched.maxmcount) {
+		printstr("runtime: program exceeds ");
+		printint(sched.maxmcount);
+		printstr("-thread limit\n");
+		fatal("thread exhaustion");
+	}
+
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, M_STACK);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	/* The new thread starts with every signal blocked and unblocks them
+	   once its signal stack is set (mstart_thread). */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pthread_t t;
+	int err = pthread_create(&t, &attr, mstart_thread, mp);
+	pthread_sigmask(SIG_SETMASK, &old, 0);
+	pthread_attr_destroy(&attr);
+	if (err) {
+		printstr("runtime: failed to create new OS thread (have ");
+		printint(sched.mnext - 1);
+		printstr(" already; errno=");
+		printint(err);
+		printstr(")\n");
+		if (err == EAGAIN)
+			printstr("runtime: may need to increase max user processes (ulimit -u)\n");
+		fatal("newosproc");
+	}
+}
+
+/* Run on an M's g0 when it starts; never returns. */
+void mstart(void)
+{
+	g *g0 = getg();
+	m *mp = g0->m;
+	/* Everything below this frame is free: mcall starts g0 here each time. */
+	g0->sched.sp = ((uintptr_t)__builtin_frame_address(0) - 512) & ~(uintptr_t)15;
+	if (mp->mstartfn) {
+		void (*fn)(void) = mp->mstartfn;
+		mp->mstartfn = 0;
+		fn();
+	}
+	if (mp != &m0) {
+		p *pp = mp->nextp;
+		mp->nextp = 0;
+		if (pp)
+			acquirep(pp);
+		else
+			stopm();
+	}
+	schedule();
+}
+
+/* Park the current M until startm hands it a P. */
+void stopm(void)
+{
+	m *mp = getg()->m;
+	if (mp->locks)
+		throw("stopm holding locks");
+	if (mp->p)
+		throw("stopm holding p");
+	if (mp->spinning)
+		throw("stopm spinning");
+	lock(&sched.lock);
+	mput(mp);
+	unlock(&sched.lock);
+	mp->blocked = true;
+	notesleep(&mp->park);
+	mp->blocked = false;
+	noteclear(&mp->park);
+	acquirep(mp->nextp);
+	mp->nextp = 0;
+}
+
+static void mspinning(void)
+{
+	getg()->m->spinning = true;
+}
+
+/* Schedule some M to run pp (an idle P if NULL). A spinning M is counted in
+   sched.nmspinning by the caller already. */
+void startm(p *pp, bool spinning)
+{
+	lock(&sched.lock);
+	if (!pp) {
+		pp = pidleget();
+		if (!pp) {
+			unlock(&sched.lock);
+			if (spinning)
+				atomic_fetch_sub(&sched.nmspinning, 1);
+			return;
+		}
+	}
+	m *nmp = mget();
+	unlock(&sched.lock);
+	if (!nmp) {
+		/* The new M counts as spinning from its first instruction. */
+		newm(spinning ? mspinning : 0, pp);
+		return;
+	}
+	if (nmp->spinning || nmp->nextp)
+		throw("startm: m is spinning or has a p");
+	nmp->spinning = spinning;
+	nmp->nextp = pp;
+	notewakeup(&nmp->park);
+}
+
+/* Hand off pp from an M that is blocked in a system call or is stopping. */
+void handoffp(p *pp)
+{
+	if (!runqempty(pp) || sched.runqsize != 0) {
+		startm(pp, false);
+		return;
+	}
+	/* No local work: start a spinning M to look for some elsewhere. */
+	int32_t z = 0;
+	if (atomic_load(&sched.nmspinning) + atomic_load(&sched.npidle) == 0 &&
+	    atomic_compare_exchange_strong(&sched.nmspinning, &z, 1)) {
+		startm(pp, true);
+		return;
+	}
+	lock(&sched.lock);
+	if (atomic_load(&sched.gcwaiting)) {
+		atomic_store(&pp->status, Pgcstop);
+		if (--sched.stopwait == 0)
+			notewakeup(&sched.stopnote);
+		unlock(&sched.lock);
+		return;
+	}
+	if (sched.runqsize != 0) {
+		unlock(&sched.lock);
+		startm(pp, false);
+		return;
+	}
+	/* The last P must keep polling the network if nobody else does. */
+	if (atomic_load(&sched.npidle) == gomaxprocs - 1 && atomic_load(&sched.lastpoll) != 0) {
+		unlock(&sched.lock);
+		startm(pp, false);
+		return;
+	}
+	int64_t when = atomic_load(&pp->timer0when);
+	pidleput(pp);
+	unlock(&sched.lock);
+	if (when != 0)
+		wakeNetPoller(when);
+}
+
+/* Try to put one more P to work, if one is idle and nobody is looking. */
+void wakep(void)
+{
+	if (atomic_load(&sched.npidle) == 0)
+		return;
+	int32_t z = 0;
+	if (atomic_load(&sched.nmspinning) != 0 ||
+	    !atomic_compare_exchange_strong(&sched.nmspinning, &z, 1))
+		return;
+	startm(0, true);
+}
+
+static void resetspinning(void)
+{
+	m *mp = getg()->m;
+	if (!mp->spinning)
+		throw("resetspinning: not a spinning m");
+	mp->spinning = false;
+	if (atomic_fetch_sub(&sched.nmspinning, 1) < 1)
+		throw("resetspinning: negative nmspinning");
+	wakep();
+}
+
+/* Wake whoever sleeps in the scheduler so that a timer due at when fires. */
+void wakeNetPoller(int64_t when)
+{
+	netpollGenericInit();
+	if (atomic_load(&sched.lastpoll) == 0) {
+		int64_t until = atomic_load(&sched.pollUntil);
+		if (until == 0 || until > when)
+			netpollBreak();
+	} else {
+		wakep();
+	}
+}
+
+/* ---- Stop the world ---- */
+
+/* Stop the M at a safe point because the world is stopping. */
+static void gcstopm(void)
+{
+	m *mp = getg()->m;
+	if (!atomic_load(&sched.gcwaiting))
+		throw("gcstopm: not waiting for gc");
+	if (mp->spinning) {
+		mp->spinning = false;
+		atomic_fetch_sub(&sched.nmspinning, 1);
+	}
+	p *pp = releasep();
+	lock(&sched.lock);
+	atomic_store(&pp->status, Pgcstop);
+	if (--sched.stopwait == 0)
+		notewakeup(&sched.stopnote);
+	unlock(&sched.lock);
+	stopm();
+}
+
+void stopTheWorld(const char *reason)
+{
+	(void)reason;
+	m *mp = getg()->m;
+	mp->locks++;
+	lock(&sched.lock);
+	sched.stopwait = gomaxprocs;
+	atomic_store(&sched.gcwaiting, 1);
+	preemptall();
+	atomic_store(&mp->p->status, Pgcstop);
+	sched.stopwait--;
+	for (int32_t i = 0; i < gomaxprocs; i++) {
+		uint32_t s = Psyscall;
+		if (atomic_compare_exchange_strong(&allp[i]->status, &s, Pgcstop))
+			sched.stopwait--;
+	}
+	p *pp;
+	while ((pp = pidleget())) {
+		atomic_store(&pp->status, Pgcstop);
+		sched.stopwait--;
+	}
+	bool wait = sched.stopwait > 0;
+	unlock(&sched.lock);
+	if (wait) {
+		/* Ms running goroutines stop at their next schedule; keep asking. */
+		while (!notetsleep(&sched.stopnote, 100000))
+			preemptall();
+		noteclear(&sched.stopnote);
+	}
+	if (sched.stopwait != 0)
+		throw("stopTheWorld: not stopped");
+	mp->locks--;
+}
+
+void startTheWorld(void)
+{
+	m *mp = getg()->m;
+	mp->locks++;
+	lock(&sched.lock);
+	int32_t procs = newprocs ? newprocs : gomaxprocs;
+	newprocs = 0;
+	p *runnable = procresize(procs);
+	atomic_store(&sched.gcwaiting, 0);
+	unlock(&sched.lock);
+	while (runnable) {
+		p *pp = runnable;
+		runnable = pp->link;
+		m *nmp = pp->m;
+		if (nmp) {
+			pp->m = 0;
+			nmp->nextp = pp;
+			notewakeup(&nmp->park);
+		} else {
+			newm(0, pp);
+		}
+	}
+	wakep();
+	mp->locks--;
+}
+
+/* Change the number of Ps to nprocs, with the world stopped (or before it
+   started) and sched.lock held. Returns the Ps that have local work,
+   each with an idle M to run it in pp->m (or none: make one). */
+p *procresize(int32_t nprocs)
+{
+	int32_t old = gomaxprocs;
+	if (nprocs <= 0 || nprocs > MAXGOMAXPROCS)
+		throw("procresize: invalid arg");
+	lock(&allplock);
+	if (nprocs > allplen) {
+		p **np = calloc((size_t)nprocs, sizeof *np);
+		if (!np)
+			fatal("out of memory");
+		for (int32_t i = 0; i < allplen; i++)
+			np[i] = allp[i];
+		free(allp);
+		allp = np;
+		allplen = nprocs;
+	}
+	for (int32_t i = 0; i < nprocs; i++) {
+		if (allp[i])
+			continue;
+		p *pp = calloc(1, sizeof *pp);
+		if (!pp)
+			fatal("out of memory");
+		pp->id = i;
+		atomic_store(&pp->status, Pgcstop);
+		allp[i] = pp;
+	}
+	if (atomic_load(&allp[nprocs - 1]->status) == Pdead)
+		for (int32_t i = old; i < nprocs; i++)
+			atomic_store(&allp[i]->status, Pgcstop);
+
+	m *mp = getg()->m;
+	/* Ps beyond nprocs: their work moves to the global queue and the
+	   current P, their free lists to the global pools. */
+	for (int32_t i = nprocs; i < old; i++) {
+		p *pp = allp[i];
+		g *h, *t;
+		int n = runqdrain(pp, &h, &t);
+		if (n)
+			globrunqputbatch(h, t, n);
+		p *to = (mp->p && mp->p->id < nprocs) ? mp->p : allp[0];
+		timersmove(pp, to);
+		lock(&sched.gflock);
+		while (pp->gfree) {
+			g *gp = pp->gfree;
+			pp->gfree = gp->schedlink;
+			gp->schedlink = sched.gfree;
+			sched.gfree = gp;
+			sched.ngfree++;
+		}
+		pp->gfreecnt = 0;
+		unlock(&sched.gflock);
+		stackcache_release(pp);
+		atomic_store(&pp->status, Pdead);
+	}
+	gomaxprocs = nprocs;
+	unlock(&allplock);
+
+	if (mp->p && mp->p->id < nprocs) {
+		atomic_store(&mp->p->status, Prunning);
+	} else {
+		if (mp->p) {
+			mp->p->m = 0;
+			mp->p = 0;
+		}
+		p *pp = allp[0];
+		pp->m = 0;
+		atomic_store(&pp->status, Pidle);
+		acquirep(pp);
+	}
+	p *runnable = 0;
+	for (int32_t i = nprocs - 1; i >= 0; i--) {
+		p *pp = allp[i];
+		if (mp->p == pp)
+			continue;
+		atomic_store(&pp->status, Pidle);
+		pp->m = 0;
+		if (runqempty(pp)) {
+			pidleput(pp);
+		} else {
+			pp->m = mget();
+			pp->link = runnable;
+			runnable = pp;
+		}
+	}
+	return runnable;
+}
+
+static int32_t parsegomaxprocs(const char *s)
+{
+	int64_t n = 0;
+	if (!s || !*s)
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		n = n * 10 + (*s - '0');
+		if (n > 1000000)
+			return 0;
+	}
+	return (int32_t)n;
+}
+
+void schedinit(void)
+{
+	sched.maxmcount = 10000;
+	m0.tid = gettid_();
+	g0_m0.goid = -1;
+	atomic_store(&g0_m0.atomicstatus, Grunning);
+	mcommoninit(&m0);
+	stackinit();
+	signalsinit();
+	minitsignals(&m0);
+	atomic_store(&sched.lastpoll, nanotime());
+
+	int32_t procs = ncpu;
+	int32_t n = parsegomaxprocs(gogetenv("GOMAXPROCS"));
+	if (n > 0)
+		procs = n;
+	if (procs > MAXGOMAXPROCS)
+		procs = MAXGOMAXPROCS;
+	lock(&sched.lock);
+	if (procresize(procs))
+		throw("unknown runnable goroutine during bootstrap");
+	unlock(&sched.lock);
+}
+
+/* ---- Goroutines ---- */
+
+static void gfput(p *pp, g *gp)
+{
+	stackfree(gp);
+	gp->schedlink = pp->gfree;
+	pp->gfree = gp;
+	if (++pp->gfreecnt < GFREE_LOCAL)
+		return;
+	lock(&sched.gflock);
+	while (pp->gfreecnt > GFREE_LOCAL / 2) {
+		g *x = pp->gfree;
+		pp->gfree = x->schedlink;
+		pp->gfreecnt--;
+		x->schedlink = sched.gfree;
+		sched.gfree = x;
+		sched.ngfree++;
+	}
+	unlock(&sched.gflock);
+}
+
+static g *gfget(p *pp)
+{
+	if (!pp->gfree && sched.ngfree > 0) {
+		lock(&sched.gflock);
+		while (pp->gfreecnt < GFREE_LOCAL / 2 && sched.gfree) {
+			g *x = sched.gfree;
+			sched.gfree = x->schedlink;
+			sched.ngfree--;
+			x->schedlink = pp->gfree;
+			pp->gfree = x;
+			pp->gfreecnt++;
+		}
+		unlock(&sched.gflock);
+	}
+	g *gp = pp->gfree;
+	if (!gp)
+		return 0;
+	if (!stackalloc(gp, stackdefault))
+		return 0;
+	pp->gfree = gp->schedlink;
+	pp->gfreecnt--;
+	return gp;
+}
+
+static g *malg(bool ismain)
+{
+	g *gp = calloc(1, sizeof *gp);
+	if (!gp)
+		return 0;
+	atomic_store(&gp->atomicstatus, Gdead);
+	gp->ismain = ismain;
+	if (!(ismain ? mainstackalloc(gp) : stackalloc(gp, stackdefault))) {
+		free(gp);
+		return 0;
+	}
+	allgadd(gp);
+	return gp;
+}
+
+/* Build the first frame of gp so that gogo starts fn(arg) in gostartfn. */
+static void gostartframe(g *gp, void (*fn)(void *), void *arg)
+{
+	uintptr_t *s = (uintptr_t *)(gp->stackhi & ~(uintptr_t)15);
+	s[-1] = (uintptr_t)gostartfn;    /* return address popped by gogo */
+	s[-2] = 0;                       /* rbp */
+	s[-3] = (uintptr_t)fn;           /* rbx */
+	s[-4] = (uintptr_t)arg;          /* r12 */
+	s[-5] = 0;                       /* r13 */
+	s[-6] = 0;                       /* r14 */
+	s[-7] = 0;                       /* r15 */
+	s[-8] = 0x37f | (0x1f80ULL << 32); /* default x87 control word, MXCSR */
+	gp->sched.sp = (uintptr_t)(s - 8);
+}
+
+static g *newproc1(void (*fn)(void *), void *arg, uintptr_t callerpc, bool issystem, bool ismain)
+{
+	m *mp = getg()->m;
+	mp->locks++;
+	p *pp = mp->p;
+	g *newg = ismain ? 0 : gfget(pp);
+	if (!newg) {
+		newg = malg(ismain);
+		if (!newg) {
+			mp->locks--;
+			return 0;
+		}
+	}
+	gostartframe(newg, fn, arg);
+	newg->fn = fn;
+	newg->arg = arg;
+	newg->gopc = callerpc;
+	newg->issystem = issystem;
+	newg->errno_ = 0;
+	newg->waitreason = 0;
+	newg->param = 0;
+	atomic_store(&newg->preempt, false);
+	if (pp->goidcache == pp->goidcacheend) {
+		/* Ids come in batches of 16 so Ps do not fight over goidgen. */
+		pp->goidcache = (int64_t)atomic_fetch_add(&sched.goidgen, 16) + 1;
+		pp->goidcacheend = pp->goidcache + 16;
+	}
+	newg->goid = pp->goidcache++;
+	if (issystem)
+		atomic_fetch_add(&sched.ngsys, 1);
+	else
+		atomic_fetch_add(&sched.ngoroutines, 1);
+	casgstatus(newg, Gdead, Grunnable);
+	runqput(pp, newg, true);
+	if (atomic_load_explicit(&mainStarted, memory_order_relaxed))
+		wakep();
+	mp->locks--;
+	return newg;
+}
+
+g *newproc(void (*fn)(void *), void *arg, uintptr_t callerpc, bool issystem)
+{
+	return newproc1(fn, arg, callerpc, issystem, !atomic_load(&mainStarted) && sched.goidgen == 0);
+}
+
+int64_t go(void (*fn)(void *), void *arg)
+{
+	g *gp = getg();
+	if (!fn) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!gp || !gp->m || !gp->m->p || gp == gp->m->g0) {
+		/* A thread of the program's own (pthread_create) has no P to put
+		   the goroutine on: the global queue takes it. */
+		errno = EPERM;
+		return -1;
+	}
+	g *ng = newproc(fn, arg, (uintptr_t)__builtin_return_address(0), false);
+	if (!ng) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return ng->goid;
+}
+
+static void dropg(void)
+{
+	m *mp = getg()->m;
+	if (mp->curg) {
+		mp->curg->m = 0;
+		mp->curg = 0;
+	}
+}
+
+/* Run gp on the current M (on g0). Never returns. */
+static void execute(g *gp, bool inheritTime) __attribute__((noreturn));
+static void execute(g *gp, bool inheritTime)
+{
+	m *mp = getg()->m;
+	mp->curg = gp;
+	gp->m = mp;
+	casgstatus(gp, Grunnable, Grunning);
+	atomic_store_explicit(&gp->preempt, false, memory_order_relaxed);
+	if (!inheritTime)
+		mp->p->schedtick++;
+	gogo(gp);
+}
+
+/* Try to steal work from other Ps (Go's stealWork). Runs their due timers
+   on the last pass, since an idle P's timers have nobody else to run them. */
+static g *stealWork(int64_t now, bool *inheritTime, int64_t *pollUntil, bool *newWork)
+{
+	p *pp = getg()->m->p;
+	bool ranTimer = false;
+	int32_t n = gomaxprocs;
+	*newWork = false;
+	for (int i = 0; i < 4; i++) {
+		bool last = i == 3;
+		uint32_t start = fastrandn((uint32_t)n);
+		for (int32_t k = 0; k < n; k++) {
+			if (atomic_load(&sched.gcwaiting)) {
+				*newWork = true;
+				return 0;
+			}
+			p *p2 = allp[(start + (uint32_t)k) % (uint32_t)n];
+			if (p2 == pp)
+				continue;
+			if (last && atomic_load(&p2->timer0when) != 0) {
+				bool ran = false;
+				int64_t w = checkTimers(p2, now, &ran);
+				if (w != 0 && (*pollUntil == 0 || w < *pollUntil))
+					*pollUntil = w;
+				if (ran) {
+					g *gp = runqget(pp, inheritTime);
+					if (gp)
+						return gp;
+					ranTimer = true;
+				}
+			}
+			if (atomic_load_explicit(&p2->status, memory_order_relaxed) != Pidle) {
+				g *gp = runqstealinto(pp, p2, last);
+				if (gp) {
+					*inheritTime = false;
+					return gp;
+				}
+			}
+		}
+	}
+	*newWork = ranTimer;
+	return 0;
+}
+
+/* Find a runnable goroutine; blocks until there is one (Go's findRunnable). */
+static g *findrunnable(bool *inheritTime)
+{
+	m *mp = getg()->m;
+top:;
+	p *pp = mp->p;
+	if (atomic_load(&sched.gcwaiting)) {
+		gcstopm();
+		goto top;
+	}
+	int64_t now = nanotime();
+	int64_t pollUntil = 0;
+	if (atomic_load(&pp->timer0when) != 0) {
+		bool ran;
+		pollUntil = checkTimers(pp, now, &ran);
+	}
+
+	g *gp = runqget(pp, inheritTime);
+	if (gp)
+		return gp;
+
+	if (sched.runqsize != 0) {
+		lock(&sched.lock);
+		gp = globrunqget(pp, 0);
+		unlock(&sched.lock);
+		if (gp) {
+			*inheritTime = false;
+			return gp;
+		}
+	}
+
+	/* Poll the network without blocking, ahead of stealing: the ready
+	   goroutines were waiting already. */
+	if (netpollinited() && netpollanyWaiters() && atomic_load(&sched.lastpoll) != 0) {
+		int32_t n;
+		g *list = netpoll(0, &n);
+		if (list) {
+			gp = list;
+			g *rest = gp->schedlink;
+			casgstatus(gp, Gwaiting, Grunnable);
+			if (rest)
+				injectglist(rest);
+			*inheritTime = false;
+			return gp;
+		}
+	}
+
+	if (mp->spinning || 2 * atomic_load(&sched.nmspinning) < gomaxprocs - atomic_load(&sched.npidle)) {
+		if (!mp->spinning) {
+			mp->spinning = true;
+			atomic_fetch_add(&sched.nmspinning, 1);
+		}
+		bool newWork;
+		gp = stealWork(now, inheritTime, &pollUntil, &newWork);
+		if (gp)
+			return gp;
+		if (newWork)
+			goto top;
+	}
+
+	/* Nothing to do: give up the P. */
+	lock(&sched.lock);
+	if (atomic_load(&sched.gcwaiting)) {
+		unlock(&sched.lock);
+		goto top;
+	}
+	if (sched.runqsize != 0) {
+		gp = globrunqget(pp, 0);
+		unlock(&sched.lock);
+		*inheritTime = false;
+		return gp;
+	}
+	if (releasep() != pp)
+		throw("findrunnable: wrong p");
+	pidleput(pp);
+	unlock(&sched.lock);
+
+	bool wasSpinning = mp->spinning;
+	if (mp->spinning) {
+		mp->spinning = false;
+		if (atomic_fetch_sub(&sched.nmspinning, 1) < 1)
+			throw("findrunnable: negative nmspinning");
+		/* Work submitted while we were spinning found nmspinning > 0 and
+		   woke nobody: look once more, now that we count as idle. */
+		for (int32_t i = 0; i < gomaxprocs; i++) {
+			if (!runqempty(allp[i])) {
+				lock(&sched.lock);
+				p *p2 = pidleget();
+				unlock(&sched.lock);
+				if (p2) {
+					acquirep(p2);
+					mp->spinning = true;
+					atomic_fetch_add(&sched.nmspinning, 1);
+					goto top;
+				}
+				break;
+			}
+		}
+		for (int32_t i = 0; i < gomaxprocs; i++) {
+			int64_t w = atomic_load(&allp[i]->timer0when);
+			if (w != 0 && (pollUntil == 0 || w < pollUntil))
+				pollUntil = w;
+		}
+	}
+
+	/* Block in the network poller until the next timer, if we are the only
+	   one doing so. */
+	int64_t lastpoll = atomic_load(&sched.lastpoll);
+	if (netpollinited() && (netpollanyWaiters() || pollUntil != 0) && lastpoll != 0 &&
+	    atomic_compare_exchange_strong(&sched.lastpoll, &lastpoll, 0)) {
+		atomic_store(&sched.pollUntil, pollUntil);
+		int64_t delay = -1;
+		if (pollUntil != 0) {
+			now = nanotime();
+			delay = pollUntil > now ? pollUntil - now : 0;
+		}
+		int32_t n;
+		g *list = netpoll(delay, &n);
+		now = nanotime();
+		atomic_store(&sched.pollUntil, 0);
+		atomic_store(&sched.lastpoll, now);
+		lock(&sched.lock);
+		p *p2 = atomic_load(&sched.gcwaiting) ? 0 : pidleget();
+		unlock(&sched.lock);
+		if (!p2) {
+			if (list)
+				injectglist(list);
+		} else {
+			acquirep(p2);
+			if (list) {
+				gp = list;
+				g *rest = gp->schedlink;
+				casgstatus(gp, Gwaiting, Grunnable);
+				if (rest)
+					injectglist(rest);
+				*inheritTime = false;
+				return gp;
+			}
+			if (wasSpinning) {
+				mp->spinning = true;
+				atomic_fetch_add(&sched.nmspinning, 1);
+			}
+			goto top;
+		}
+	} else if (pollUntil != 0 && netpollinited()) {
+		int64_t until = atomic_load(&sched.pollUntil);
+		if (until == 0 || until > pollUntil)
+			netpollBreak();
+	}
+	stopm();
+	goto top;
+}
+
+/* One round of scheduling: find a runnable goroutine and run it. */
+void schedule(void)
+{
+	m *mp = getg()->m;
+	if (mp->locks)
+		throw("schedule: holding locks");
+top:;
+	p *pp = mp->p;
+	if (atomic_load(&sched.gcwaiting)) {
+		gcstopm();
+		goto top;
+	}
+	g *gp = 0;
+	bool inheritTime = false;
+	if (atomic_load_explicit(&pp->timer0when, memory_order_relaxed) != 0) {
+		bool ran;
+		checkTimers(pp, nanotime(), &ran);
+	}
+	/* Check the global queue once in a while, for fairness: two goroutines
+	   that keep respawning each other could starve it otherwise. */
+	if (pp->schedtick % 61 == 0 && sched.runqsize > 0) {
+		lock(&sched.lock);
+		gp = globrunqget(pp, 1);
+		unlock(&sched.lock);
+	}
+	if (!gp)
+		gp = runqget(pp, &inheritTime);
+	if (!gp)
+		gp = findrunnable(&inheritTime);
+	if (mp->spinning)
+		resetspinning();
+	execute(gp, inheritTime);
+}
+
+/* Make every G of list (linked by schedlink, Gwaiting) runnable. */
+void injectglist(g *list)
+{
+	if (!list)
+		return;
+	int32_t n = 0;
+	g *tail = 0;
+	for (g *gp = list; gp; gp = gp->schedlink) {
+		casgstatus(gp, Gwaiting, Grunnable);
+		tail = gp;
+		n++;
+	}
+	g *me = getg();
+	p *pp = me && me->m ? me->m->p : 0;
+	if (!pp) {
+		lock(&sched.lock);
+		globrunqputbatch(list, tail, n);
+		unlock(&sched.lock);
+		for (int32_t i = 0; i < n && atomic_load(&sched.npidle) != 0; i++)
+			startm(0, false);
+		return;
+	}
+	/* Keep what one P can run, give the rest to idle Ps via the global queue. */
+	int32_t npidle = atomic_load(&sched.npidle);
+	g *glob = list, *globtail = 0;
+	int32_t nglob = 0;
+	for (; nglob < npidle && list; nglob++) {
+		globtail = list;
+		list = list->schedlink;
+	}
+	if (nglob) {
+		lock(&sched.lock);
+		globrunqputbatch(glob, globtail, nglob);
+		unlock(&sched.lock);
+		for (int32_t i = 0; i < nglob; i++)
+			startm(0, false);
+	}
+	while (list) {
+		g *next = list->schedlink;
+		runqput(pp, list, false);
+		list = next;
+	}
+}
+
+/* ---- Parking ---- */
+
+static void park_m(g *gp)
+{
+	m *mp = getg()->m;
+	casgstatus(gp, Grunning, Gwaiting);
+	dropg();
+	bool (*fn)(g *, void *) = mp->waitunlockf;
+	if (fn) {
+		bool ok = fn(gp, mp->waitlock);
+		mp->waitunlockf = 0;
+		mp->waitlock = 0;
+		if (!ok) {
+			casgstatus(gp, Gwaiting, Grunnable);
+			execute(gp, true);
+		}
+	}
+	schedule();
+}
+
+/* Park the current goroutine. unlockf(gp, lock), if set, runs on g0 once gp
+   can no longer run; it returns false to resume gp at once. */
+void gopark(bool (*unlockf)(g *, void *), void *lock_, const char *reason)
+{
+	g *gp = getg();
+	m *mp = gp->m;
+	if (unlikely(!mp || gp == mp->g0))
+		throw("gopark: not on a goroutine");
+	if (mp->locks)
+		throw("gopark: holding locks");
+	mp->waitunlockf = unlockf;
+	mp->waitlock = lock_;
+	gp->waitreason = reason;
+	gp->waitsince = 0;
+	mcall(park_m);
+}
+
+static bool parkunlock_c(g *gp, void *l)
+{
+	(void)gp;
+	unlock(l);
+	return true;
+}
+
+void goparkunlock(mutex *l, const char *reason)
+{
+	gopark(parkunlock_c, l, reason);
+}
+
+/* Make a parked goroutine runnable: next on this P, sharing its time slice. */
+void goready(g *gp)
+{
+	g *me = getg();
+	m *mp = me ? me->m : 0;
+	casgstatus(gp, Gwaiting, Grunnable);
+	if (unlikely(!mp || !mp->p)) {
+		/* Off the scheduler (a program's own thread): the global queue. */
+		lock(&sched.lock);
+		globrunqput(gp);
+		unlock(&sched.lock);
+		wakep();
+		return;
+	}
+	mp->locks++;
+	runqput(mp->p, gp, true);
+	wakep();
+	mp->locks--;
+}
+
+void gosched_m(g *gp)
+{
+	m *mp = getg()->m;
+	casgstatus(gp, Grunning, Grunnable);
+	dropg();
+	/* Go puts a yielding G on the global queue; the local tail keeps it
+	   off sched.lock, and stealing still spreads it to idle Ps. */
+	runqput(mp->p, gp, false);
+	schedule();
+}
+
+void gort_yield(void)
+{
+	g *gp = getg();
+	if (!gp || !gp->m || gp == gp->m->g0) {
+		osyield();
+		return;
+	}
+	mcall(gosched_m);
+}
+
+/* Preempted by signal (asm/preempt.S): to the global queue, so that the
+   P's other goroutines run first (Go's gopreempt_m). */
+void gopreempt_m(g *gp)
+{
+	casgstatus(gp, Grunning, Grunnable);
+	dropg();
+	lock(&sched.lock);
+	globrunqput(gp);
+	unlock(&sched.lock);
+	schedule();
+}
+
+static void goexit0(g *gp)
+{
+	m *mp = getg()->m;
+	casgstatus(gp, Grunning, Gdead);
+	if (gp->issystem)
+		atomic_fetch_sub(&sched.ngsys, 1);
+	else
+		atomic_fetch_sub(&sched.ngoroutines, 1);
+	dropg();
+	gp->waitreason = 0;
+	gp->param = 0;
+	gp->waiting = 0;
+	/* main's stack is the size of a thread's: not for reuse. */
+	if (!gp->ismain)
+		gfput(mp->p, gp);
+	schedule();
+}
+
+void goexit1(void) __attribute__((used, noreturn));
+void goexit1(void)
+{
+	mcall(goexit0);
+	__builtin_unreachable();
+}
+
+void gort_goexit(void)
+{
+	g *gp = getg();
+	if (!gp || !gp->m || gp == gp->m->g0)
+		fatal("gort_goexit called off a goroutine");
+	goexit1();
+}
+
+int64_t gort_goid(void)
+{
+	g *gp = getg();
+	if (!gp || !gp->m || gp == gp->m->g0)
+		return 0;
+	return gp->goid;
+}
+
+int64_t runtime_goid(void)
+{
+	return gort_goid();
+}
+
+int gort_numgoroutine(void)
+{
+	return atomic_load(&sched.ngoroutines);
+}
+
+int gort_gomaxprocs(int n)
+{
+	int ret = gomaxprocs;
+	if (n <= 0 || n == ret)
+		return ret;
+	if (n > MAXGOMAXPROCS)
+		n = MAXGOMAXPROCS;
+	g *gp = getg();
+	if (!gp || !gp->m || !gp->m->p || gp == gp->m->g0)
+		return ret;  /* only a goroutine can stop the world */
+	stopTheWorld("GOMAXPROCS");
+	newprocs = n;
+	startTheWorld();
+	return ret;
+}
+
+int gort_numcpu(void)
+{
+	return ncpu;
+}
+
+/* ---- System calls ---- */
+
+/* The goroutine is about to block in the kernel: its P may be retaken by
+   sysmon and handed to another M (Go's entersyscall). */
+void entersyscall(void)
+{
+	g *gp = getg();
+	m *mp = gp->m;
+	mp->locks++;
+	gp->syscallsp = (uintptr_t)__builtin_frame_address(0);
+	gp->syscallpc = (uintptr_t)__builtin_return_address(0);
+	casgstatus(gp, Grunning, Gsyscall);
+	p *pp = mp->p;
+	mp->syscalltime = 0;
+	pp->m = 0;
+	mp->oldp = pp;
+	mp->p = 0;
+	atomic_store(&pp->status, Psyscall);
+	if (unlikely(atomic_load(&sched.gcwaiting))) {
+		lock(&sched.lock);
+		uint32_t s = Psyscall;
+		if (sched.stopwait > 0 && atomic_compare_exchange_strong(&pp->status, &s, Pgcstop)) {
+			if (--sched.stopwait == 0)
+				notewakeup(&sched.stopnote);
+		}
+		unlock(&sched.lock);
+	}
+	mp->locks--;
+}
+
+/* For a call known to block for long: hand the P off right away. */
+void entersyscallblock(void)
+{
+	entersyscall();
+	m *mp = getg()->m;
+	p *pp = mp->oldp;
+	uint32_t s = Psyscall;
+	if (pp && atomic_compare_exchange_strong(&pp->status, &s, Pidle)) {
+		mp->oldp = 0;
+		handoffp(pp);
+	}
+}
+
+static bool exitsyscallfast(p *oldp)
+{
+	if (atomic_load(&sched.gcwaiting))
+		return false;
+	uint32_t s = Psyscall;
+	if (oldp && atomic_compare_exchange_strong(&oldp->status, &s, Pidle)) {
+		acquirep(oldp);
+		return true;
+	}
+	if (atomic_load(&sched.npidle) == 0)
+		return false;
+	lock(&sched.lock);
+	p *pp = pidleget();
+	unlock(&sched.lock);
+	if (!pp)
+		return false;
+	acquirep(pp);
+	return true;
+}
+
+static void exitsyscall0(g *gp)
+{
+	casgstatus(gp, Gsyscall, Grunnable);
+	dropg();
+	lock(&sched.lock);
+	p *pp = atomic_load(&sched.gcwaiting) ? 0 : pidleget();
+	if (!pp)
+		globrunqput(gp);
+	unlock(&sched.lock);
+	if (pp) {
+		acquirep(pp);
+		execute(gp, false);
+	}
+	stopm();
+	schedule();
+}
+
+/* The goroutine is back from the kernel: get a P to run on, or queue it. */
+void exitsyscall(void)
+{
+	g *gp = getg();
+	m *mp = gp->m;
+	mp->locks++;
+	p *oldp = mp->oldp;
+	mp->oldp = 0;
+	if (exitsyscallfast(oldp)) {
+		atomic_fetch_add(&mp->p->syscalltick, 1);
+		casgstatus(gp, Gsyscall, Grunning);
+		mp->locks--;
+		return;
+	}
+	mp->locks--;
+	mcall(exitsyscall0);
+}
+
+/* ---- Deadlock detection (Go's checkdead); sched.lock held ---- */
+
+void checkdead(void)
+{
+	if (!atomic_load(&mainStarted))
+		return;
+	int32_t run = (int32_t)sched.mnext - sched.nmidle - nmsys;
+	if (run > 0)
+		return;
+	if (run < 0)
+		throw("checkdead: inconsistent counts");
+	int grunning = 0;
+	lock(&allglock);
+	for (g *gp = allgs; gp; gp = gp->alllink) {
+		if (gp->issystem)
+			continue;
+		switch (readgstatus(gp)) {
+		case Gwaiting:
+		case Gpreempted:
+			grunning++;
+			break;
+		case Grunnable:
+		case Grunning:
+		case Gsyscall:
+			unlock(&allglock);
+			throw("checkdead: runnable g");
+		}
+	}
+	unlock(&allglock);
+	if (grunning == 0) {
+		unlock(&sched.lock);
+		fatal("no goroutines (main called runtime.Goexit) - deadlock!");
+	}
+	/* A pending timer will wake somebody. */
+	if (timerspending())
+		return;
+	unlock(&sched.lock);
+	fatal("all goroutines are asleep - deadlock!");
+}
+
+/* ---- Runtime main: goroutine 1 ---- */
+
+void runtime_main(void *arg)
+{
+	(void)arg;
+	runtimeInitTime = nanotime();
+	atomic_store(&mainStarted, true);
+	lock(&sched.lock);
+	nmsys++;
+	unlock(&sched.lock);
+	newm(sysmon, 0);
+	boottrace("runtime.main", "goroutine 1 running on m%ld; constructors next", (long)getg()->m->id);
+	gort_runinit();
+	exit(main(argc_, argv_, envp_));
+}

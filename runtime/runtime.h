@@ -1,0 +1,411 @@
+/*
+ * runtime.h: G, M, P and the scheduler's shared state (Go's runtime2.go).
+ *
+ * Some notes on locking
+ * - sched.lock guards the global run queue, the idle M and idle P lists and
+ *   the counters next to them in struct schedt. It is a leaf lock except that
+ *   allglock may be taken inside it.
+ * - A P's local run queue is lock-free: only the owner P writes runqtail,
+ *   any M may advance runqhead with a CAS when it steals.
+ * - A P's timer heap is guarded by pp->timerslock (time.c).
+ * - Channel and semaphore locks (chan.c, sema.c) are taken by goroutines and
+ *   released by gopark's unlock function on g0, after the goroutine's state
+ *   has been saved, so a waker can never run a goroutine that is still on
+ *   its own stack.
+ * - No runtime lock is held across a context switch.
+ *
+ * Pointer lifetimes: a G is never freed; a dead G goes to a free list with
+ * its stack and is reused by newproc. Ms and Ps are never freed either.
+ */
+#ifndef GORT_RUNTIME_H
+#define GORT_RUNTIME_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define hidden __attribute__((visibility("hidden")))
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+typedef struct g g;
+typedef struct m m;
+typedef struct p p;
+
+/* Runtime lock: a futex word, spins briefly, then sleeps (Go's lock_futex.go). */
+typedef struct mutex {
+	_Atomic uint32_t key;
+} mutex;
+
+/* One-shot sleep/wakeup for Ms (Go's note): notewakeup once, noteclear to reuse. */
+typedef struct note {
+	_Atomic uint32_t key;
+} note;
+
+/* Where a switched-out goroutine resumes. The callee-saved registers, MXCSR
+   and the x87 control word are pushed on the goroutine's own stack by the
+   switch (asm/switch.S), so only the stack pointer is kept here.
+   Part of the assembly ABI: offset 0 of struct g. Do not move. */
+typedef struct gobuf {
+	uintptr_t sp;
+} gobuf;
+
+enum gstatus {
+	Gidle,      /* just allocated, not yet initialised */
+	Grunnable,  /* on a run queue, not running */
+	Grunning,   /* running user code on an M with a P */
+	Gsyscall,   /* in a system call, on an M, owns no P's time */
+	Gwaiting,   /* parked: channel, timer, mutex, netpoll */
+	Gdead,      /* exited; on a free list with its stack */
+	Gpreempted, /* stopped by preemption, waiting for its P to be retaken */
+};
+
+/* A goroutine blocked in a channel operation or semaphore (Go's sudog). */
+typedef struct sudog {
+	g *g;
+	struct sudog *next, *prev; /* wait queue of the channel or semaphore */
+	void *elem;                /* data element (may point into g's stack) */
+	int64_t acquiretime;
+	uint32_t ticket;
+	bool isSelect;
+	bool success;              /* woken by a completed operation, not by close */
+	struct sudog *waitlink;    /* g->waiting list (select) */
+	struct sudog *parent;      /* semaroot tree (sema.c) */
+	struct sudog *waittail;
+	void *c;                   /* channel (chan.c) or semaphore address (sema.c) */
+	int caseidx;               /* select case index, for select.c */
+} sudog;
+
+/* A timer on a P's heap (time.c). f runs on g0 with no runtime lock held. */
+typedef struct timer {
+	int64_t when;
+	int64_t period;
+	void (*f)(void *arg, uintptr_t seq);
+	void *arg;
+	uintptr_t seq;
+	p *pp;                /* heap it is on, or NULL */
+	int idx;              /* index in pp->timers, -1 when not on a heap */
+	_Atomic uint32_t status;
+} timer;
+
+struct g {
+	gobuf sched;              /* offset 0: saved stack pointer (asm/switch.S) */
+	uintptr_t stacklo;        /* lowest usable address of the stack */
+	uintptr_t stackhi;        /* one past the highest */
+	m *m;                     /* M running this G, or NULL */
+	_Atomic uint32_t atomicstatus;
+	int errno_;               /* the goroutine's errno (libc-shim/errno.c) */
+	int64_t goid;
+	void (*fn)(void *);       /* entry point and its argument */
+	void *arg;
+	g *schedlink;             /* run queue and free list link */
+	g *alllink;               /* allgs list, never unlinked */
+	uintptr_t gopc;           /* pc of the go() call that created it */
+	const char *waitreason;   /* why it is Gwaiting, for tracebacks */
+	int64_t waitsince;        /* when it started waiting (nanotime) */
+	void *param;              /* passed by the waker (chan.c: the sudog) */
+	sudog *waiting;           /* select: sudogs it is queued with */
+	_Atomic uint32_t selectDone;
+	bool issystem;            /* runtime's own goroutine, not counted */
+	bool ismain;              /* goroutine 1: has the large main stack */
+	_Atomic bool preempt;     /* preemption requested (sysmon, STW) */
+	uint32_t stackflags;      /* stack.c: how the stack was made */
+	void *stackmem;           /* mapping that holds the stack (stack.c) */
+	size_t stackmemsize;
+	timer *timer;             /* gort_sleep's timer, made on first use */
+	void *pollwait;           /* netpoll: descriptor it waits on */
+	uint64_t syscallsp;       /* sp at entersyscall, for tracebacks */
+	uintptr_t syscallpc;
+	int64_t lastpreempt;
+	uint32_t schedtick_seen;  /* sysmon bookkeeping */
+};
+
+struct m {
+	g *g0;                    /* offset 0: the scheduling stack (asm/switch.S) */
+	g *curg;                  /* goroutine running now, or NULL */
+	p *p;                     /* attached P, or NULL */
+	p *nextp;                 /* P to attach when started (startm) */
+	p *oldp;                  /* P held before a system call */
+	int64_t id;
+	bool spinning;            /* looking for work; counted in sched.nmspinning */
+	bool blocked;             /* parked on park note */
+	note park;
+	m *schedlink;             /* sched.midle list */
+	m *alllink;
+	int tid;                  /* kernel thread id */
+	int locks;                /* > 0: do not preempt */
+	uint64_t fastrand;
+	bool (*waitunlockf)(g *, void *); /* gopark's unlock, run on g0 */
+	void *waitlock;
+	void (*mstartfn)(void);   /* run first by a new M (sysmon) */
+	void *gsignal;            /* signal stack memory */
+	int64_t syscalltime;
+	bool insyscall_hint;
+	_Atomic uint32_t preemptgen;
+};
+
+enum pstatus {
+	Pidle,
+	Prunning,  /* owned by an M running user code or the scheduler */
+	Psyscall,  /* its M is in a system call; sysmon may retake it */
+	Pgcstop,   /* stopped for stop-the-world */
+	Pdead,     /* no longer used (GOMAXPROCS shrank) */
+};
+
+#define RUNQ_SIZE 256
+
+/* Stack cache entry count per P (stack.c). */
+#define STACK_CACHE 32
+
+struct p {
+	int32_t id;
+	_Atomic uint32_t status;
+	p *link;                  /* sched.pidle list */
+	uint32_t schedtick;       /* incremented on every schedule */
+	_Atomic uint32_t syscalltick; /* incremented on every system call */
+	m *m;                     /* M attached, or NULL when idle */
+
+	/* Local run queue: a ring read lock-free (Go's runqhead/runqtail). */
+	_Atomic uint32_t runqhead;
+	_Atomic uint32_t runqtail;
+	g *_Atomic runq[RUNQ_SIZE];
+	/* Runs next, before runq, inheriting the time slice of the current G. */
+	g *_Atomic runnext;
+
+	/* Dead Gs with their stacks, for reuse by newproc. */
+	g *gfree;
+	int32_t gfreecnt;
+
+	/* Stack cache (stack.c): stacks of the default size, with no G. */
+	void *stackcache[STACK_CACHE];
+	int nstackcache;
+
+	/* goid cache: ids are handed out in batches to avoid contention. */
+	int64_t goidcache, goidcacheend;
+
+	/* Timers (time.c). */
+	mutex timerslock;
+	timer **timers;
+	int ntimers, captimers;
+	_Atomic int64_t timer0when; /* earliest timer, 0 when none */
+
+	/* sysmon bookkeeping (sysmon.c). */
+	uint32_t sysmon_schedtick;
+	int64_t sysmon_schedwhen;
+	uint32_t sysmon_syscalltick;
+	int64_t sysmon_syscallwhen;
+};
+
+struct schedt {
+	_Atomic uint64_t goidgen;
+	_Atomic int64_t lastpoll;   /* 0: some M is blocked in netpoll */
+	_Atomic int64_t pollUntil;  /* when that M wakes */
+
+	mutex lock;
+	m *midle;                   /* idle Ms waiting for work */
+	int32_t nmidle;
+	int64_t mnext;              /* number of Ms made, next id */
+	int32_t maxmcount;
+	p *pidle;                   /* idle Ps */
+	_Atomic int32_t npidle;
+	_Atomic int32_t nmspinning;
+
+	/* Global run queue. */
+	g *runqhead, *runqtail;
+	int32_t runqsize;
+
+	/* Global pool of dead Gs with stacks. */
+	mutex gflock;
+	g *gfree;
+	int32_t ngfree;
+
+	/* Stop-the-world. */
+	_Atomic uint32_t gcwaiting;
+	int32_t stopwait;
+	note stopnote;
+	_Atomic uint32_t sysmonwait;/* sysmon sleeps on this futex word while all is idle */
+
+	_Atomic int32_t ngsys;      /* runtime's own goroutines (not counted) */
+	_Atomic int32_t ngoroutines;/* live program goroutines */
+	int64_t totaltime;
+};
+
+extern struct schedt sched;
+extern p **allp;              /* indexed by P id, length gomaxprocs */
+extern int32_t gomaxprocs;    /* written only under stop-the-world */
+extern int32_t ncpu;          /* osinit */
+extern uintptr_t physpagesize;/* osinit, from auxv */
+extern m m0;
+extern g g0_m0;
+extern g *allgs;              /* list through alllink, guarded by allglock */
+extern mutex allglock;
+extern m *allm;
+extern mutex allplock;         /* guards allp against procresize, for sysmon */               /* list through alllink, append-only under sched.lock */
+extern int64_t runtimeInitTime;
+
+/* The current goroutine, per M. Read through getg() only: a plain access may
+   be compiled to an address computed once from the thread pointer, which is
+   wrong after the goroutine moves to another M (DESIGN.md decision 3). */
+extern __thread g *gort_curg;
+
+static inline g *getg(void)
+{
+	g *gp;
+	__asm__ volatile("movq %%fs:gort_curg@tpoff, %0" : "=r"(gp));
+	return gp;
+}
+
+static inline void setg(g *gp)
+{
+	__asm__ volatile("movq %0, %%fs:gort_curg@tpoff" : : "r"(gp) : "memory");
+}
+
+/* asm/switch.S */
+void gogo(g *gp) __attribute__((noreturn));   /* setg(gp), resume at gp->sched */
+void mcall(void (*fn)(g *));
+void gostartfn(void);                 /* first pc of a new G */
+
+/* proc.c */
+hidden void schedinit(void);
+hidden void runtime_main(void *arg);
+hidden void schedule(void) __attribute__((noreturn));
+hidden void gopark(bool (*unlockf)(g *, void *), void *lock, const char *reason);
+hidden void goparkunlock(mutex *l, const char *reason);
+hidden void goready(g *gp);
+hidden g *newproc(void (*fn)(void *), void *arg, uintptr_t callerpc, bool issystem);
+hidden void wakep(void);
+hidden void startm(p *pp, bool spinning);
+hidden void handoffp(p *pp);
+hidden void stopm(void);
+hidden void injectglist(g *list);
+hidden void wakeNetPoller(int64_t when);
+hidden void mstart(void) __attribute__((noreturn));
+hidden void newm(void (*fn)(void), p *pp);
+hidden void stopTheWorld(const char *reason);
+hidden void startTheWorld(void);
+hidden uint32_t fastrand(void);
+hidden uint32_t fastrandn(uint32_t n);
+hidden void gosched_m(g *gp);
+hidden p *procresize(int32_t nprocs);
+hidden void checkdead(void);
+hidden void entersyscall(void);
+hidden void entersyscallblock(void);
+hidden void exitsyscall(void);
+hidden int64_t runtime_goid(void);
+
+/* runq.c: local and global run queues, stealing */
+hidden void runqput(p *pp, g *gp, bool next);
+hidden g *runqget(p *pp, bool *inheritTime);
+hidden bool runqempty(p *pp);
+hidden uint32_t runqsteal(p *pp, p *victim, bool stealRunNextG, g **out);
+hidden g *runqstealinto(p *pp, p *victim, bool stealRunNextG);
+hidden int runqdrain(p *pp, g **head, g **tail);
+hidden void globrunqput(g *gp);
+hidden void globrunqputhead(g *gp);
+hidden void globrunqputbatch(g *head, g *tail, int32_t n);
+hidden g *globrunqget(p *pp, int32_t max);
+
+/* lock_futex.c */
+hidden void lock(mutex *l);
+hidden void unlock(mutex *l);
+hidden void noteclear(note *n);
+hidden void notewakeup(note *n);
+hidden void notesleep(note *n);
+hidden bool notetsleep(note *n, int64_t ns); /* true if woken, false on timeout */
+hidden void futexsleep(_Atomic uint32_t *addr, uint32_t val, int64_t ns);
+hidden void futexwakeup(_Atomic uint32_t *addr, uint32_t cnt);
+hidden void osyield(void);
+hidden void procyield(int n);
+
+/* os_linux.c */
+hidden void osinit(void);
+hidden int64_t nanotime(void);
+hidden int64_t nanotime_raw(void);    /* before musl is up: no vDSO */
+hidden int32_t getproccount(void);
+hidden int gettid_(void);
+hidden void usleep_(int64_t us);
+hidden long rawsyscall6(long n, long a1, long a2, long a3, long a4, long a5, long a6);
+
+/* stack.c */
+hidden bool stackalloc(g *gp, size_t size);  /* false: out of memory */
+hidden void stackfree(g *gp);
+hidden void stackcache_release(p *pp);      /* P going away: give back its cache */
+hidden void stackscavenge(int64_t now);     /* sysmon: return idle stack pages */
+hidden bool mainstackalloc(g *gp);
+hidden void stackinit(void);
+hidden extern size_t stackdefault;          /* bytes of a new goroutine's stack */
+hidden bool stackguardfault(uintptr_t addr, g **gpout);
+
+/* time.c */
+hidden void addtimer(timer *t);              /* t->when, f, arg set; not on a heap */
+hidden bool deltimer(timer *t);              /* true if it was pending */
+hidden int64_t checkTimers(p *pp, int64_t now, bool *ran);
+                                             /* runs due timers; returns next when, 0 none */
+hidden void timersmove(p *from, p *to);      /* procresize: P going away */
+hidden bool timerspending(void);             /* any P has a timer (checkdead) */
+
+/* netpoll_epoll.c */
+hidden void netpollinit(void);
+hidden bool netpollinited(void);
+hidden void netpollGenericInit(void);   /* first use: epoll and its wakeup fd */
+hidden g *netpoll(int64_t delay, int32_t *n); /* ready Gs; delay < 0 blocks, 0 polls */
+hidden void netpollBreak(void);
+hidden bool netpollanyWaiters(void);
+
+/* panic.c: Go's throw (runtime bug or unrecoverable state) and panic. */
+hidden _Noreturn void throw(const char *s);
+hidden _Noreturn void fatal(const char *s);         /* "fatal error: s", user's fault */
+hidden _Noreturn void gopanic(const char *s);       /* "panic: s" */
+hidden _Noreturn void fatalnoflush(const char *s);  /* failure inside libc: no stdio */
+hidden void printstr(const char *s);                /* raw write to fd 2 */
+hidden void printint(int64_t v);
+hidden void printhex(uint64_t v);
+hidden void tracebackothers(g *me);
+hidden void traceback1(g *gp, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc);
+hidden _Noreturn void fatalsignal(const char *s, bool flush, uintptr_t pc, uintptr_t sp, uintptr_t bp);
+hidden void goroutineheader(g *gp);
+hidden void dopanic_flush(void);
+
+/* trace.c: GODEBUG */
+hidden extern int32_t debug_schedtrace;
+hidden extern int32_t debug_scheddetail;
+hidden extern int32_t debug_boottrace;
+hidden void parsedebugvars(char **envp);
+hidden void schedtrace(bool detailed);
+hidden void boottrace(const char *step, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+hidden const char *gogetenv(const char *name);
+
+/* sysmon.c */
+hidden void sysmon(void);
+hidden void preemptone(p *pp);
+hidden void preemptall(void);
+hidden void wakesysmon(void);
+hidden void gopreempt_m(g *gp);
+hidden void signalsinit(void);
+hidden void minitsignals(m *mp);
+
+/* The program, as the process entry found it (crt/rt0.c). */
+hidden extern int argc_;
+hidden extern char **argv_;
+hidden extern char **envp_;
+
+/* Text bounds of runtime and libc, from linker.ld: preemption is only safe
+   outside [gort_rttext_start, gort_rttext_end). */
+extern char gort_rttext_start[], gort_rttext_end[];
+
+static inline uint32_t readgstatus(g *gp)
+{
+	return atomic_load_explicit(&gp->atomicstatus, memory_order_acquire);
+}
+
+static inline void casgstatus(g *gp, uint32_t old, uint32_t new)
+{
+	uint32_t o = old;
+	if (!atomic_compare_exchange_strong(&gp->atomicstatus, &o, new)) {
+		/* Gpreempted and Grunnable race only with the owner; anything else is a bug. */
+		throw("casgstatus: bad incoming values");
+	}
+}
+
+#endif

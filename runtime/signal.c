@@ -1,0 +1,157 @@
+/*
+ * signal.c: the signals the runtime itself uses (Go's signal_unix.go).
+ *
+ * SIGSEGV/SIGBUS: a fault in the guard region below a goroutine's stack is a
+ * stack overflow and dies with Go's message; any other fault puts back the
+ * default action and returns, so the faulting instruction runs again and the
+ * process dies exactly as an ordinary C program would.
+ *
+ * SIGURG: asynchronous preemption. sysmon (or stop-the-world) sets
+ * gp->preempt and signals the M running gp; if the interrupted pc is in the
+ * program's own text (linker.ld delimits runtime and libc text), the handler
+ * redirects the goroutine into asyncPreempt (asm/preempt.S). Anywhere else
+ * (libc holding a lock, the runtime) it does nothing, and the request is
+ * repeated later. Every handler runs on the M's alternate signal stack.
+ */
+#include <cpuid.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "runtime.h"
+
+enum { SIGSTACK_SIZE = 64 << 10, PREEMPT_ROOM = 8 << 10 };
+
+void asyncPreempt(void);
+hidden void gopreempt_m(g *gp);
+
+/* Read by asm/preempt.S. */
+hidden uint64_t gort_xsave_size = 512 + 64;
+hidden uint8_t gort_have_xsave;
+
+extern char __executable_start[], etext[];
+
+static bool usertext(uintptr_t pc)
+{
+	if (pc < (uintptr_t)__executable_start || pc >= (uintptr_t)etext)
+		return false;
+	return pc < (uintptr_t)gort_rttext_start || pc >= (uintptr_t)gort_rttext_end;
+}
+
+void asyncPreempt2(void) __attribute__((used));
+void asyncPreempt2(void)
+{
+	mcall(gopreempt_m);
+}
+
+static void sigurg(int sig, siginfo_t *si, void *ctx)
+{
+	(void)sig;
+	(void)si;
+	g *gp = getg();
+	if (!gp || !gp->m)
+		return;  /* a thread of the program's own */
+	m *mp = gp->m;
+	if (gp != mp->curg || !atomic_load(&gp->preempt) || mp->locks || !mp->p ||
+	    readgstatus(gp) != Grunning)
+		return;
+	ucontext_t *uc = ctx;
+	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+	uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+	if (!usertext(pc))
+		return;
+	if (sp < gp->stacklo + PREEMPT_ROOM + gort_xsave_size || sp > gp->stackhi)
+		return;
+	sp -= 128;               /* the red zone */
+	sp -= 8;
+	*(uintptr_t *)sp = pc;
+	uc->uc_mcontext.gregs[REG_RSP] = (greg_t)sp;
+	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)asyncPreempt;
+	atomic_store(&gp->preempt, false);
+}
+
+static void sigfault(int sig, siginfo_t *si, void *ctx)
+{
+	ucontext_t *uc = ctx;
+	uintptr_t addr = (uintptr_t)si->si_addr;
+	g *gp;
+	if (stackguardfault(addr, &gp)) {
+		uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+		uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+		uintptr_t bp = (uintptr_t)uc->uc_mcontext.gregs[REG_RBP];
+		printstr("runtime: goroutine ");
+		printint(gp->goid);
+		printstr(" stack exceeds ");
+		printint((int64_t)(gp->stackhi - gp->stacklo));
+		printstr("-byte limit\nruntime: sp=");
+		printhex(sp);
+		printstr(" stack=[");
+		printhex(gp->stacklo);
+		printstr(", ");
+		printhex(gp->stackhi);
+		printstr("]\n");
+		/* Inside libc the stdio locks may be ours: do not flush then. */
+		fatalsignal("stack overflow", usertext(pc), pc, sp, bp);
+	}
+	/* Not ours: die as the program would have without us. */
+	signal(sig, SIG_DFL);
+}
+
+static void install(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = fn;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | flags;
+	sigfillset(&sa.sa_mask);
+	sigaction(sig, &sa, 0);
+}
+
+void signalsinit(void)
+{
+	unsigned a, b, c, d;
+	if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_OSXSAVE) && __get_cpuid_max(0, 0) >= 0xd) {
+		__cpuid_count(0xd, 0, a, b, c, d);
+		if (b >= 512) {
+			gort_have_xsave = 1;
+			gort_xsave_size = b + 64;
+		}
+	}
+	install(SIGSEGV, sigfault, SA_NODEFER);
+	install(SIGBUS, sigfault, SA_NODEFER);
+	install(SIGURG, sigurg, SA_RESTART);
+}
+
+/* Every M gets its own alternate signal stack (Go's minitSignalStack). */
+void minitsignals(m *mp)
+{
+	void *s = mmap(0, SIGSTACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (s == MAP_FAILED)
+		fatal("out of memory");
+	mp->gsignal = s;
+	stack_t st = { .ss_sp = s, .ss_size = SIGSTACK_SIZE, .ss_flags = 0 };
+	sigaltstack(&st, 0);
+}
+
+/* Ask the goroutine running on pp to stop soon (Go's preemptone). */
+void preemptone(p *pp)
+{
+	m *mp = pp->m;
+	if (!mp || mp == getg()->m)
+		return;
+	g *gp = mp->curg;
+	if (!gp || gp == mp->g0)
+		return;
+	atomic_store(&gp->preempt, true);
+	rawsyscall6(SYS_tgkill, getpid(), mp->tid, SIGURG, 0, 0, 0);
+}
+
+void preemptall(void)
+{
+	for (int32_t i = 0; i < gomaxprocs; i++)
+		if (atomic_load(&allp[i]->status) == Prunning)
+			preemptone(allp[i]);
+}

@@ -1,0 +1,149 @@
+/*
+ * trace.c: GODEBUG settings and what they print (Go's runtime1.go
+ * parsedebugvars and proc.go schedtrace), plus gort's own boottrace.
+ *
+ * GODEBUG is read from the initial stack's envp in rt0_go, before musl is
+ * initialised, so everything here before that point uses raw writes and
+ * touches no thread-local state.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "runtime.h"
+
+int32_t debug_schedtrace;
+int32_t debug_scheddetail;
+int32_t debug_boottrace;
+
+static int64_t boottrace_t0;
+static int64_t boottrace_last;
+
+const char *gogetenv(const char *name)
+{
+	size_t n = strlen(name);
+	for (char **e = envp_; e && *e; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			return *e + n + 1;
+	return 0;
+}
+
+static int32_t atoi32(const char *s, size_t n)
+{
+	int64_t v = 0;
+	if (n == 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+		if (v > 0x7fffffff)
+			return -1;
+	}
+	return (int32_t)v;
+}
+
+/* GODEBUG=name=val,name=val: unknown names and bad values are ignored. */
+void parsedebugvars(char **envp)
+{
+	envp_ = envp;
+	const char *s = gogetenv("GODEBUG");
+	while (s && *s) {
+		const char *end = strchr(s, ',');
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+		const char *eq = memchr(s, '=', len);
+		if (eq) {
+			size_t klen = (size_t)(eq - s);
+			int32_t v = atoi32(eq + 1, len - klen - 1);
+			if (v >= 0) {
+				if (klen == 10 && strncmp(s, "schedtrace", 10) == 0)
+					debug_schedtrace = v;
+				else if (klen == 11 && strncmp(s, "scheddetail", 11) == 0)
+					debug_scheddetail = v;
+				else if (klen == 9 && strncmp(s, "boottrace", 9) == 0)
+					debug_boottrace = v;
+			}
+		}
+		s = end ? end + 1 : 0;
+	}
+}
+
+void boottrace(const char *step, const char *fmt, ...)
+{
+	if (!debug_boottrace)
+		return;
+	int64_t now = nanotime_raw();
+	if (!boottrace_t0)
+		boottrace_t0 = boottrace_last = now;
+	char buf[512];
+	int n = snprintf(buf, sizeof buf, "boot %8.3fms (+%6.1fus) %-18s ",
+	                 (double)(now - boottrace_t0) / 1e6, (double)(now - boottrace_last) / 1e3, step);
+	boottrace_last = now;
+	va_list ap;
+	va_start(ap, fmt);
+	if (n > 0 && (size_t)n < sizeof buf)
+		vsnprintf(buf + n, sizeof buf - (size_t)n, fmt, ap);
+	va_end(ap);
+	printstr(buf);
+	printstr("\n");
+}
+
+/* One SCHED line in Go's format; with detail, P, M and G lines too. */
+void schedtrace(bool detailed)
+{
+	char buf[256];
+	int64_t now = nanotime();
+	lock(&sched.lock);
+	int32_t nthreads = (int32_t)sched.mnext;
+	snprintf(buf, sizeof buf,
+	         "SCHED %ldms: gomaxprocs=%d idleprocs=%d threads=%d spinningthreads=%d idlethreads=%d runqueue=%d",
+	         (long)((now - runtimeInitTime) / 1000000), gomaxprocs, atomic_load(&sched.npidle), nthreads,
+	         atomic_load(&sched.nmspinning), sched.nmidle, sched.runqsize);
+	printstr(buf);
+	if (detailed) {
+		snprintf(buf, sizeof buf, " gcwaiting=%u nmidlelocked=0 stopwait=%d sysmonwait=%u\n",
+		         atomic_load(&sched.gcwaiting), sched.stopwait, atomic_load(&sched.sysmonwait));
+		printstr(buf);
+	}
+	for (int32_t i = 0; i < gomaxprocs; i++) {
+		p *pp = allp[i];
+		uint32_t n = atomic_load(&pp->runqtail) - atomic_load(&pp->runqhead);
+		if (detailed) {
+			m *mp = pp->m;
+			snprintf(buf, sizeof buf,
+			         "  P%d: status=%u schedtick=%u syscalltick=%u m=%ld runqsize=%u gfreecnt=%d timerslen=%d\n",
+			         i, atomic_load(&pp->status), pp->schedtick, atomic_load(&pp->syscalltick),
+			         mp ? (long)mp->id : -1L, n, pp->gfreecnt, pp->ntimers);
+		} else {
+			snprintf(buf, sizeof buf, "%s%u%s", i == 0 ? " [" : " ", n,
+			         i == gomaxprocs - 1 ? "]\n" : "");
+		}
+		printstr(buf);
+	}
+	if (!detailed) {
+		unlock(&sched.lock);
+		return;
+	}
+	for (m *mp = allm; mp; mp = mp->alllink) {
+		p *pp = mp->p;
+		g *curg = mp->curg;
+		snprintf(buf, sizeof buf,
+		         "  M%ld: p=%d curg=%ld mallocing=0 throwing=0 preemptoff= locks=%d dying=0 spinning=%s blocked=%s lockedg=-1\n",
+		         (long)mp->id, pp ? pp->id : -1, curg ? (long)curg->goid : -1L, mp->locks,
+		         mp->spinning ? "true" : "false", mp->blocked ? "true" : "false");
+		printstr(buf);
+	}
+	lock(&allglock);
+	for (g *gp = allgs; gp; gp = gp->alllink) {
+		uint32_t s = readgstatus(gp);
+		if (s == Gdead)
+			continue;
+		m *mp = gp->m;
+		snprintf(buf, sizeof buf, "  G%ld: status=%u(%s) m=%ld lockedm=-1\n", (long)gp->goid, s,
+		         s == Gwaiting && gp->waitreason ? gp->waitreason : "",
+		         mp ? (long)mp->id : -1L);
+		printstr(buf);
+	}
+	unlock(&allglock);
+	unlock(&sched.lock);
+}

@@ -1,0 +1,156 @@
+/* harness.c: fork/exec a program with pipes for stdout and stderr, and a time limit. */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+const int test_procs[3] = { 1, 2, 4 };
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+const char *build_path(const char *rel)
+{
+	static char buf[4096];
+	const char *b = getenv("GORT_BUILD");
+	snprintf(buf, sizeof buf, "%s/%s", b && *b ? b : "build", rel);
+	return buf;
+}
+
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+static void buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->p = realloc(b->p, b->cap);
+		if (!b->p)
+			abort();
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+struct run run_cmd(const char *const *argv, const char *const *env, double limit)
+{
+	struct run r = { 0 };
+	int po[2], pe[2];
+	if (pipe2(po, O_CLOEXEC) || pipe2(pe, O_CLOEXEC))
+		abort();
+	double start = now();
+	pid_t pid = fork();
+	if (pid < 0)
+		abort();
+	if (pid == 0) {
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		setpgid(0, 0);
+		for (const char *const *e = env; e && *e; e++)
+			putenv((char *)*e);
+		execvp(argv[0], (char *const *)argv);
+		fprintf(stderr, "harness: exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(po[1]);
+	close(pe[1]);
+	struct buf out = { 0 }, err = { 0 };
+	buf_add(&out, "", 0);
+	buf_add(&err, "", 0);
+	struct pollfd fds[2] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 } };
+	int open = 2;
+	while (open > 0) {
+		double left = limit - (now() - start);
+		if (left <= 0) {
+			r.timedout = true;
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			break;
+		}
+		int n = poll(fds, 2, (int)(left * 1000) + 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		for (int i = 0; i < 2; i++) {
+			if (fds[i].fd < 0 || !fds[i].revents)
+				continue;
+			char tmp[65536];
+			ssize_t k = read(fds[i].fd, tmp, sizeof tmp);
+			if (k <= 0) {
+				close(fds[i].fd);
+				fds[i].fd = -1;
+				open--;
+				continue;
+			}
+			buf_add(i == 0 ? &out : &err, tmp, (size_t)k);
+		}
+	}
+	for (int i = 0; i < 2; i++)
+		if (fds[i].fd >= 0)
+			close(fds[i].fd);
+	int st = 0;
+	/* The pipes close at exit; wait with the same limit in case a child
+	   closed them early and kept running. */
+	while (waitpid(pid, &st, WNOHANG) == 0) {
+		if (now() - start > limit) {
+			r.timedout = true;
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			break;
+		}
+		usleep(1000);
+	}
+	r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	r.out = out.p;
+	r.err = err.p;
+	r.secs = now() - start;
+	return r;
+}
+
+struct run run_prog(const char *name, const char *const *args,
+                    const char *const *env, int procs, double limit)
+{
+	const char *argv[64];
+	char path[4096], gmp[64];
+	const char *envv[64];
+	int n = 0, ne = 0;
+	snprintf(path, sizeof path, "%s", build_path("tests/prog/"));
+	strncat(path, name, sizeof path - strlen(path) - 1);
+	argv[n++] = path;
+	for (const char *const *a = args; a && *a && n < 63; a++)
+		argv[n++] = *a;
+	argv[n] = NULL;
+	if (procs > 0) {
+		snprintf(gmp, sizeof gmp, "GOMAXPROCS=%d", procs);
+		envv[ne++] = gmp;
+	}
+	for (const char *const *e = env; e && *e && ne < 63; e++)
+		envv[ne++] = *e;
+	envv[ne] = NULL;
+	return run_cmd(argv, envv, limit);
+}
+
+void run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}

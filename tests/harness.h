@@ -1,0 +1,41 @@
+/*
+ * harness.h: run a whole program built with gortcc and capture what it did.
+ *
+ * Programs live in tests/prog/NAME.c and are built by the Makefile into
+ * build/tests/prog/NAME before the Criterion runner starts. The tests
+ * assert on stdout, stderr and the exit status, usually once for each of
+ * GOMAXPROCS=1, 2 and 4 (see for_each_procs).
+ */
+#ifndef GORT_TEST_HARNESS_H
+#define GORT_TEST_HARNESS_H
+
+#include <stdbool.h>
+
+struct run {
+	int status;   /* exit status, or 128 + signal number when killed */
+	bool timedout;/* killed after the time limit */
+	char *out;    /* stdout, NUL-terminated, malloc'd */
+	char *err;    /* stderr, likewise */
+	double secs;  /* wall-clock time of the run */
+};
+
+/* Run build/tests/prog/NAME with argv args (NULL-terminated, may be NULL),
+   extra environment entries env ("K=V", NULL-terminated, may be NULL),
+   GOMAXPROCS set to procs when procs > 0, for at most limit_secs. */
+struct run run_prog(const char *name, const char *const *args,
+                    const char *const *env, int procs, double limit_secs);
+
+/* Run a path rather than a test program (gortcc, samples). */
+struct run run_cmd(const char *const *argv, const char *const *env,
+                   double limit_secs);
+
+void run_free(struct run *r);
+
+/* Path of a build artefact below the build directory (build/ by default,
+   GORT_BUILD overrides): e.g. build_path("bin/gortcc"). Static buffer. */
+const char *build_path(const char *rel);
+
+/* GOMAXPROCS values every whole-program test is run under. */
+extern const int test_procs[3];
+
+#endif
