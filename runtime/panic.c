@@ -115,9 +115,13 @@ void traceback1(g *gp, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc)
 		hi = sp + (64 << 10);
 	}
 	bool call = !exactpc;
-	for (int n = 0; pc && n < 100; n++) {
+	for (int n = 0; pc; n++) {
 		if (pc == (uintptr_t)gostartfn)
 			break;
+		if (n == 100) {
+			printstr("...additional frames elided...\n");
+			break;
+		}
 		printframe(pc, call);
 		call = true;
 		if (bp < lo || bp + 16 > hi || (bp & 7))
@@ -175,7 +179,7 @@ void dopanic_flush(void)
 
 /* Print the message and the tracebacks, then exit 2. */
 static _Noreturn void die(const char *prefix, const char *s, bool flush, bool all,
-                          uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc)
+                          bool runtimestack, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc)
 {
 	if (atomic_fetch_add(&dying, 1) > 0) {
 		/* Somebody else is printing a fatal error: let them finish. */
@@ -193,7 +197,7 @@ static _Noreturn void die(const char *prefix, const char *s, bool flush, bool al
 		printstr("\n");
 		goroutineheader(curg);
 		traceback1(curg, pc, sp, bp, exactpc);
-	} else if (me) {
+	} else if (me && runtimestack) {
 		printstr("\nruntime stack:\n");
 		traceback1(me, pc, sp, bp, exactpc);
 	}
@@ -209,26 +213,28 @@ static _Noreturn void die(const char *prefix, const char *s, bool flush, bool al
 
 void throw(const char *s)
 {
-	die("fatal error: ", s, false, true, HERE);
+	die("fatal error: ", s, false, true, true, HERE);
 }
 
+/* The scheduler's own frames (checkdead on g0) mean nothing to the user:
+   only a goroutine's traceback is printed, as Go does. */
 void fatal(const char *s)
 {
-	die("fatal error: ", s, true, true, HERE);
+	die("fatal error: ", s, true, true, false, HERE);
 }
 
 void fatalnoflush(const char *s)
 {
-	die("fatal error: ", s, false, true, HERE);
+	die("fatal error: ", s, false, true, false, HERE);
 }
 
 void gopanic(const char *s)
 {
-	die("panic: ", s, true, false, HERE);
+	die("panic: ", s, true, false, false, HERE);
 }
 
 /* From the signal handler: the traceback starts at the faulting frame. */
 void fatalsignal(const char *s, bool flush, uintptr_t pc, uintptr_t sp, uintptr_t bp)
 {
-	die("fatal error: ", s, flush, true, pc, sp, bp, true);
+	die("fatal error: ", s, flush, true, true, pc, sp, bp, true);
 }

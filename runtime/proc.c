@@ -47,6 +47,10 @@ int64_t runtimeInitTime;
 
 /* Set once runtime_main runs: before it, there is nothing to wake or check. */
 static _Atomic bool mainStarted;
+/* sysmon starts with the program's second goroutine: a program that never
+   starts one has nothing to preempt or hand off, and keeps a single thread
+   like the ordinary C program it is. */
+static _Atomic bool sysmonStarted;
 /* Ms that are the runtime's own (sysmon), left out of checkdead's count. */
 static int32_t nmsys;
 /* P count requested by gort_gomaxprocs, applied by startTheWorld. */
@@ -667,6 +671,19 @@ static void gostartframe(g *gp, void (*fn)(void *), void *arg)
 	gp->sched.sp = (uintptr_t)(s - 8);
 }
 
+static void startsysmon(void)
+{
+	bool f = false;
+	if (!atomic_compare_exchange_strong(&sysmonStarted, &f, true))
+		return;
+	/* Counted as the runtime's own after it exists: until then checkdead
+	   overcounts running Ms, which is the safe direction. */
+	newm(sysmon, 0);
+	lock(&sched.lock);
+	nmsys++;
+	unlock(&sched.lock);
+}
+
 static g *newproc1(void (*fn)(void *), void *arg, uintptr_t callerpc, bool issystem, bool ismain)
 {
 	m *mp = getg()->m;
@@ -701,8 +718,11 @@ static g *newproc1(void (*fn)(void *), void *arg, uintptr_t callerpc, bool issys
 		atomic_fetch_add(&sched.ngoroutines, 1);
 	casgstatus(newg, Gdead, Grunnable);
 	runqput(pp, newg, true);
-	if (atomic_load_explicit(&mainStarted, memory_order_relaxed))
+	if (atomic_load_explicit(&mainStarted, memory_order_relaxed)) {
+		if (unlikely(!atomic_load_explicit(&sysmonStarted, memory_order_relaxed)))
+			startsysmon();
 		wakep();
+	}
 	mp->locks--;
 	return newg;
 }
@@ -730,7 +750,13 @@ int64_t go(void (*fn)(void *), void *arg)
 		errno = ENOMEM;
 		return -1;
 	}
-	return ng->goid;
+	int64_t id = ng->goid;
+	/* A loop of go() calls spends most of its time in runtime text, where
+	   the preemption signal is refused: honour the request here, as Go
+	   does in function prologues. */
+	if (unlikely(atomic_load_explicit(&gp->preempt, memory_order_relaxed)))
+		mcall(gopreempt_m);
+	return id;
 }
 
 static void dropg(void)
@@ -1350,10 +1376,6 @@ void runtime_main(void *arg)
 	(void)arg;
 	runtimeInitTime = nanotime();
 	atomic_store(&mainStarted, true);
-	lock(&sched.lock);
-	nmsys++;
-	unlock(&sched.lock);
-	newm(sysmon, 0);
 	boottrace("runtime.main", "goroutine 1 running on m%ld; constructors next", (long)getg()->m->id);
 	gort_runinit();
 	exit(main(argc_, argv_, envp_));

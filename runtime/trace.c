@@ -68,22 +68,119 @@ void parsedebugvars(char **envp)
 	}
 }
 
-void boottrace(const char *step, const char *fmt, ...)
+/* A formatter for boottrace: before __libc_start_main has run there is no
+   thread pointer, and musl's printf family reads the stack-protector canary
+   through it. Knows %s %c %d %u %x %p with l, z and # modifiers. */
+struct out {
+	char *p, *end;
+};
+
+static void put(struct out *o, char c)
+{
+	if (o->p < o->end)
+		*o->p++ = c;
+}
+
+static void puts_(struct out *o, const char *s)
+{
+	while (*s)
+		put(o, *s++);
+}
+
+static void putnum(struct out *o, uint64_t v, unsigned base, bool neg, int width)
+{
+	char tmp[24];
+	int n = 0;
+	do
+		tmp[n++] = "0123456789abcdef"[v % base];
+	while ((v /= base) && n < 24);
+	if (neg)
+		put(o, '-');
+	for (int i = n; i < width; i++)
+		put(o, ' ');
+	while (n > 0)
+		put(o, tmp[--n]);
+}
+
+static void vfmt(char *buf, size_t size, const char *f, va_list ap)
+{
+	struct out o = { buf, buf + size - 1 };
+	for (; *f; f++) {
+		if (*f != '%') {
+			put(&o, *f);
+			continue;
+		}
+		f++;
+		bool alt = false, lng = false;
+		int width = 0;
+		if (*f == '#')
+			alt = true, f++;
+		while (*f >= '0' && *f <= '9')
+			width = width * 10 + (*f++ - '0');
+		if (*f == 'l' || *f == 'z')
+			lng = true, f++;
+		switch (*f) {
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+			puts_(&o, s ? s : "(null)");
+			break;
+		}
+		case 'c':
+			put(&o, (char)va_arg(ap, int));
+			break;
+		case 'd': {
+			int64_t v = lng ? va_arg(ap, long) : va_arg(ap, int);
+			putnum(&o, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, v < 0, width);
+			break;
+		}
+		case 'u':
+			putnum(&o, lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned), 10, false, width);
+			break;
+		case 'x':
+			if (alt)
+				puts_(&o, "0x");
+			putnum(&o, lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned), 16, false, width);
+			break;
+		case 'p':
+			puts_(&o, "0x");
+			putnum(&o, (uintptr_t)va_arg(ap, void *), 16, false, 0);
+			break;
+		case '%':
+			put(&o, '%');
+			break;
+		default:
+			put(&o, '?');
+		}
+		if (!*f)
+			break;
+	}
+	*o.p = 0;
+}
+
+static void fmt(char *buf, size_t size, const char *f, ...)
+{
+	va_list ap;
+	va_start(ap, f);
+	vfmt(buf, size, f, ap);
+	va_end(ap);
+}
+
+void boottrace(const char *step, const char *fmt_, ...)
 {
 	if (!debug_boottrace)
 		return;
 	int64_t now = nanotime_raw();
 	if (!boottrace_t0)
 		boottrace_t0 = boottrace_last = now;
-	char buf[512];
-	int n = snprintf(buf, sizeof buf, "boot %8.3fms (+%6.1fus) %-18s ",
-	                 (double)(now - boottrace_t0) / 1e6, (double)(now - boottrace_last) / 1e3, step);
+	char head[128], buf[512];
+	fmt(head, sizeof head, "boot %7luus (+%6luus) %s: ", (unsigned long)((now - boottrace_t0) / 1000),
+	    (unsigned long)((now - boottrace_last) / 1000), step);
 	boottrace_last = now;
 	va_list ap;
-	va_start(ap, fmt);
-	if (n > 0 && (size_t)n < sizeof buf)
-		vsnprintf(buf + n, sizeof buf - (size_t)n, fmt, ap);
+	va_start(ap, fmt_);
+	vfmt(buf, sizeof buf, fmt_, ap);
 	va_end(ap);
+	printstr(head);
 	printstr(buf);
 	printstr("\n");
 }
