@@ -45,7 +45,7 @@ mcall:
 	.cfi_adjust_cfa_offset 8
 	push	%r15
 	.cfi_adjust_cfa_offset 8
-	sub	$8, %rsp
+	push	$0				/* zero the pad between CW and MXCSR */
 	.cfi_adjust_cfa_offset 8
 	fnstcw	0(%rsp)
 	stmxcsr	4(%rsp)
@@ -53,6 +53,8 @@ mcall:
 	mov	%fs:gort_curg@tpoff, %rdi	/* oldg: fn's argument */
 	mov	%rsp, G_SCHED_SP(%rdi)		/* oldg->sched.sp */
 	mov	G_M(%rdi), %rax			/* m */
+	mov	0(%rsp), %rdx
+	mov	%rdx, M_FPSTATE(%rax)		/* what this thread has loaded now */
 	mov	M_G0(%rax), %rax		/* m->g0 */
 	cmp	%rax, %rdi
 	je	mcall_on_g0
@@ -70,7 +72,9 @@ mcall_on_g0:
 /*
  * void gogo(g *gp)
  * Make gp the current G and resume it where it switched out, popping the
- * frame mcall pushed (or the one newproc built for a new G).
+ * frame mcall pushed (or the one newproc built for a new G). gp->m is set.
+ * m->fpstate tracks the control words the thread holds (mcall records
+ * them), so the x87 CW and MXCSR are only reloaded when gp's differ.
  */
 	.globl	gogo
 	.hidden	gogo
@@ -79,9 +83,14 @@ gogo:
 	.cfi_startproc
 	mov	%rdi, %fs:gort_curg@tpoff	/* setg(gp) */
 	mov	G_SCHED_SP(%rdi), %rsp
+	mov	G_M(%rdi), %rax
+	mov	0(%rsp), %rdx
+	cmp	%rdx, M_FPSTATE(%rax)		/* loads are slow: skip them when equal */
+	je	1f
 	fldcw	0(%rsp)
 	ldmxcsr	4(%rsp)
-	add	$8, %rsp
+	mov	%rdx, M_FPSTATE(%rax)
+1:	add	$8, %rsp
 	pop	%r15
 	pop	%r14
 	pop	%r13

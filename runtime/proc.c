@@ -31,6 +31,7 @@
 _Static_assert(offsetof(struct g, sched.sp) == G_SCHED_SP, "asm.h G_SCHED_SP");
 _Static_assert(offsetof(struct g, m) == G_M, "asm.h G_M");
 _Static_assert(offsetof(struct m, g0) == M_G0, "asm.h M_G0");
+_Static_assert(offsetof(struct m, fpstate) == M_FPSTATE, "asm.h M_FPSTATE");
 
 __thread g *gort_curg;
 

@@ -123,6 +123,7 @@ struct g {
 
 struct m {
 	g *g0;                    /* offset 0: the scheduling stack (asm/switch.S) */
+	uint64_t fpstate;         /* offset 8: x87 CW and MXCSR this thread has loaded (asm/switch.S) */
 	g *curg;                  /* goroutine running now, or NULL */
 	p *p;                     /* attached P, or NULL */
 	p *nextp;                 /* P to attach when started (startm) */
@@ -399,13 +400,15 @@ static inline uint32_t readgstatus(g *gp)
 	return atomic_load_explicit(&gp->atomicstatus, memory_order_acquire);
 }
 
+/* Every status change is made by the one party that owns the G at that
+   moment (its M, or the single waker that dequeued it from a wait queue
+   under that queue's lock), so a checked store does what Go's CAS does
+   without a locked instruction on the scheduler's hot path. */
 static inline void casgstatus(g *gp, uint32_t old, uint32_t new)
 {
-	uint32_t o = old;
-	if (!atomic_compare_exchange_strong(&gp->atomicstatus, &o, new)) {
-		/* Gpreempted and Grunnable race only with the owner; anything else is a bug. */
+	if (unlikely(atomic_load_explicit(&gp->atomicstatus, memory_order_relaxed) != old))
 		throw("casgstatus: bad incoming values");
-	}
+	atomic_store_explicit(&gp->atomicstatus, new, memory_order_release);
 }
 
 #endif

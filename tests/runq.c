@@ -1,0 +1,197 @@
+/* Unit tests of runtime/runq.c: local ring, runnext, global queue, stealing. */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime.h"
+
+static p *newp(int id)
+{
+	p *pp = calloc(1, sizeof *pp);
+	pp->id = id;
+	atomic_store(&pp->status, Prunning);
+	return pp;
+}
+
+static g *newg(int64_t id)
+{
+	g *gp = calloc(1, sizeof *gp);
+	gp->goid = id;
+	return gp;
+}
+
+static void reset(void)
+{
+	memset(&sched, 0, sizeof sched);
+	gomaxprocs = 2;
+}
+
+TestSuite(runq, .init = reset);
+
+Test(runq, fifo_order)
+{
+	p *pp = newp(0);
+	for (int i = 1; i <= 100; i++)
+		runqput(pp, newg(i), false);
+	bool inherit;
+	for (int i = 1; i <= 100; i++) {
+		g *gp = runqget(pp, &inherit);
+		cr_assert_not_null(gp);
+		cr_assert_eq(gp->goid, i);
+		cr_assert(!inherit);
+	}
+	cr_assert_null(runqget(pp, &inherit));
+	cr_assert(runqempty(pp));
+}
+
+Test(runq, runnext_first_and_kicked_to_tail)
+{
+	p *pp = newp(0);
+	runqput(pp, newg(1), false);
+	runqput(pp, newg(2), true);
+	runqput(pp, newg(3), true); /* kicks 2 to the tail */
+	bool inherit;
+	g *gp = runqget(pp, &inherit);
+	cr_assert_eq(gp->goid, 3);
+	cr_assert(inherit, "a runnext G inherits the time slice");
+	cr_assert_eq(runqget(pp, &inherit)->goid, 1);
+	cr_assert_eq(runqget(pp, &inherit)->goid, 2);
+	cr_assert(runqempty(pp));
+}
+
+Test(runq, overflow_moves_half_to_global)
+{
+	p *pp = newp(0);
+	for (int i = 1; i <= RUNQ_SIZE + 1; i++)
+		runqput(pp, newg(i), false);
+	cr_assert_eq(sched.runqsize, RUNQ_SIZE / 2 + 1);
+	cr_assert_eq(atomic_load(&pp->runqtail) - atomic_load(&pp->runqhead), RUNQ_SIZE / 2);
+	/* The oldest half went to the global queue, in order, then the new G. */
+	g *gp = sched.runqhead;
+	for (int i = 1; i <= RUNQ_SIZE / 2; i++, gp = gp->schedlink)
+		cr_assert_eq(gp->goid, i);
+	cr_assert_eq(gp->goid, RUNQ_SIZE + 1);
+	bool inherit;
+	cr_assert_eq(runqget(pp, &inherit)->goid, RUNQ_SIZE / 2 + 1);
+}
+
+Test(runq, globrunqget_takes_a_fair_share)
+{
+	p *pp = newp(0);
+	for (int i = 1; i <= 10; i++)
+		globrunqput(newg(i));
+	g *gp = globrunqget(pp, 0);
+	cr_assert_eq(gp->goid, 1);
+	/* 10/gomaxprocs + 1 = 6 taken: one returned, five on the local queue. */
+	cr_assert_eq(sched.runqsize, 4);
+	cr_assert_eq(atomic_load(&pp->runqtail) - atomic_load(&pp->runqhead), 5);
+	cr_assert_eq(globrunqget(pp, 1)->goid, 7);
+	cr_assert_eq(sched.runqsize, 3);
+	globrunqputhead(newg(99));
+	cr_assert_eq(sched.runqhead->goid, 99);
+}
+
+Test(runq, steal_takes_half)
+{
+	p *victim = newp(0), *thief = newp(1);
+	for (int i = 1; i <= 10; i++)
+		runqput(victim, newg(i), false);
+	g *gp = runqstealinto(thief, victim, false);
+	cr_assert_not_null(gp);
+	/* Half (5) stolen: the last is returned, four land on the thief's ring. */
+	cr_assert_eq(gp->goid, 5);
+	cr_assert_eq(atomic_load(&thief->runqtail) - atomic_load(&thief->runqhead), 4);
+	cr_assert_eq(atomic_load(&victim->runqtail) - atomic_load(&victim->runqhead), 5);
+	bool inherit;
+	cr_assert_eq(runqget(victim, &inherit)->goid, 6);
+	cr_assert_eq(runqget(thief, &inherit)->goid, 1);
+}
+
+Test(runq, steal_runnext_only_when_asked)
+{
+	p *victim = newp(0), *thief = newp(1);
+	atomic_store(&victim->status, Pidle);
+	runqput(victim, newg(7), true);
+	cr_assert_null(runqstealinto(thief, victim, false));
+	g *gp = runqstealinto(thief, victim, true);
+	cr_assert_not_null(gp);
+	cr_assert_eq(gp->goid, 7);
+	cr_assert(runqempty(victim));
+}
+
+Test(runq, drain)
+{
+	p *pp = newp(0);
+	for (int i = 1; i <= 5; i++)
+		runqput(pp, newg(i), i == 5);
+	g *h, *t;
+	cr_assert_eq(runqdrain(pp, &h, &t), 5);
+	cr_assert_eq(h->goid, 5);
+	cr_assert_eq(t->goid, 4);
+	cr_assert(runqempty(pp));
+}
+
+/* The owner produces and consumes while thieves steal: every G must be taken
+   exactly once. */
+enum { NG = 200000, NTHIEF = 2 };
+static p *owner;
+static _Atomic int seen[NG + 1];
+static _Atomic bool producing;
+static _Atomic int taken;
+
+static void *thief(void *arg)
+{
+	p *mine = newp((int)(intptr_t)arg);
+	bool inherit;
+	while (atomic_load(&producing) || !runqempty(owner)) {
+		g *gp = runqstealinto(mine, owner, true);
+		if (gp) {
+			atomic_fetch_add(&seen[gp->goid], 1);
+			atomic_fetch_add(&taken, 1);
+		}
+		while ((gp = runqget(mine, &inherit))) {
+			atomic_fetch_add(&seen[gp->goid], 1);
+			atomic_fetch_add(&taken, 1);
+		}
+	}
+	return 0;
+}
+
+Test(runq, concurrent_steal_loses_nothing, .timeout = 60)
+{
+	owner = newp(0);
+	g *gs = calloc(NG + 1, sizeof *gs);
+	atomic_store(&producing, true);
+	pthread_t th[NTHIEF];
+	for (int i = 0; i < NTHIEF; i++)
+		pthread_create(&th[i], 0, thief, (void *)(intptr_t)(i + 1));
+	bool inherit;
+	for (int i = 1; i <= NG; i++) {
+		gs[i].goid = i;
+		runqput(owner, &gs[i], i % 7 == 0);
+		if (i % 3 == 0) {
+			g *gp = runqget(owner, &inherit);
+			if (gp) {
+				atomic_fetch_add(&seen[gp->goid], 1);
+				atomic_fetch_add(&taken, 1);
+			}
+		}
+	}
+	/* Whatever overflowed went to the global queue. */
+	for (g *gp = sched.runqhead; gp; gp = gp->schedlink) {
+		atomic_fetch_add(&seen[gp->goid], 1);
+		atomic_fetch_add(&taken, 1);
+	}
+	atomic_store(&producing, false);
+	g *gp;
+	while ((gp = runqget(owner, &inherit))) {
+		atomic_fetch_add(&seen[gp->goid], 1);
+		atomic_fetch_add(&taken, 1);
+	}
+	for (int i = 0; i < NTHIEF; i++)
+		pthread_join(th[i], 0);
+	cr_assert_eq(atomic_load(&taken), NG);
+	for (int i = 1; i <= NG; i++)
+		cr_assert_eq(atomic_load(&seen[i]), 1, "G %d taken %d times", i, atomic_load(&seen[i]));
+}

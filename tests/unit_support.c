@@ -1,0 +1,30 @@
+/*
+ * unit_support.c: what the runtime pieces under unit test (runq.c,
+ * lock_futex.c, os_linux.c, stack.c) need from the rest of the runtime,
+ * for a test binary built with the host compiler and Criterion.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime.h"
+
+__thread g *gort_curg;
+int32_t gomaxprocs = 1;
+char **envp_;
+
+void throw(const char *s)
+{
+	fprintf(stderr, "fatal error: %s\n", s);
+	abort();
+}
+
+void fatal(const char *s)
+{
+	throw(s);
+}
+
+const char *gogetenv(const char *name)
+{
+	return getenv(name);
+}
