@@ -65,11 +65,11 @@ lib/linker.ld: linker.ld
 
 build/tests/prog/%: tests/prog/%.c $(LIBS) $(GORTCC)
 	@mkdir -p $(dir $@)
-	$(GORTCC) $(WARN) $(CFLAGS) -o $@ $<
+	$(GORTCC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -o $@ $<
 
 build/samples/%: samples/%.c $(LIBS) $(GORTCC)
 	@mkdir -p $(dir $@)
-	$(GORTCC) $(WARN) $(CFLAGS) -o $@ $<
+	$(GORTCC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -o $@ $<
 
 build/tests/unit_%: tests/%.c $(UNIT_RT) $(HDRS)
 	@mkdir -p $(dir $@)

@@ -1377,6 +1377,8 @@ void runtime_main(void *arg)
 	(void)arg;
 	runtimeInitTime = nanotime();
 	atomic_store(&mainStarted, true);
+	if (debug_schedtrace > 0)
+		startsysmon();  /* it prints the trace */
 	boottrace("runtime.main", "goroutine 1 running on m%ld; constructors next", (long)getg()->m->id);
 	gort_runinit();
 	exit(main(argc_, argv_, envp_));

@@ -1,5 +1,4 @@
 /* harness.c: fork/exec a program with pipes for stdout and stderr, and a time limit. */
-#define _GNU_SOURCE
 #include "harness.h"
 
 #include <errno.h>

@@ -1,0 +1,276 @@
+/*
+ * progs_boot.c: whole programs built with gortcc, for the bootstrap and the
+ * scheduler (issue 2): argv/envp/exit status, constructors, errno,
+ * spawning, stacks, GOMAXPROCS, GODEBUG traces, ordinary programs.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define LIMIT 60.0
+
+#define expect_out(r, s) cr_expect(strstr((r).out, (s)), "stdout lacks \"%s\":\n%s\nstderr:\n%s", (s), (r).out, (r).err)
+#define expect_err(r, s) cr_expect(strstr((r).err, (s)), "stderr lacks \"%s\":\n%s", (s), (r).err)
+
+Test(boot, argv_envp_and_exit_status)
+{
+	const char *args[] = { "one", "two words", "9", NULL };
+	const char *env[] = { "GORT_TEST_VAR=hello world", NULL };
+	for (int i = 0; i < 3; i++) {
+		struct run r = run_prog("boot_args", args, env, test_procs[i], LIMIT);
+		cr_expect_eq(r.status, 9, "status %d", r.status);
+		expect_out(r, "argc=4\nargv[1]=one\nargv[2]=two words\nargv[3]=9\n");
+		expect_out(r, "envp has var: 1, getenv: hello world\n");
+		expect_out(r, "argv[argc] is NULL: 1\n");
+		cr_expect_str_empty(r.err);
+		run_free(&r);
+	}
+}
+
+Test(boot, constructors_run_on_goroutine_1_before_main)
+{
+	for (int i = 0; i < 3; i++) {
+		struct run r = run_prog("boot_ctor", NULL, NULL, test_procs[i], LIMIT);
+		cr_expect_eq(r.status, 7, "status %d", r.status);
+		expect_out(r, "ctors=2 order=1,2 ctor goid=1 main goid=1\n");
+		expect_out(r, "goroutine started by a constructor ran\n");
+		expect_out(r, "atexit ran destructor ran\n");
+		run_free(&r);
+	}
+}
+
+Test(boot, errno_is_per_goroutine)
+{
+	for (int i = 0; i < 3; i++) {
+		struct run r = run_prog("errno_migrate", NULL, NULL, test_procs[i], LIMIT);
+		cr_expect_eq(r.status, 0, "status %d\n%s%s", r.status, r.out, r.err);
+		expect_out(r, "bad=0 main errno kept=1 pthread errno kept=1\n");
+		run_free(&r);
+	}
+}
+
+Test(sched, spawn_and_join_100000)
+{
+	for (int i = 0; i < 3; i++) {
+		struct run r = run_prog("spawn_many", NULL, NULL, test_procs[i], LIMIT);
+		cr_expect_eq(r.status, 0, "GOMAXPROCS=%d status %d\n%s%s", test_procs[i], r.status, r.out, r.err);
+		expect_out(r, "spawned 100000 sum=4999950000 numgoroutine=1\n");
+		run_free(&r);
+	}
+}
+
+Test(sched, goroutines_spawning_goroutines)
+{
+	for (int i = 0; i < 3; i++) {
+		struct run r = run_prog("spawn_tree", NULL, NULL, test_procs[i], LIMIT);
+		cr_expect_eq(r.status, 0);
+		expect_out(r, "nodes=5461\n");
+		run_free(&r);
+	}
+}
+
+Test(sched, gomaxprocs_from_the_environment)
+{
+	struct { const char *val; const char *want; } cases[] = {
+		{ "GOMAXPROCS=3", "gomaxprocs=3 " },
+		{ "GOMAXPROCS=1", "gomaxprocs=1 " },
+	};
+	for (size_t i = 0; i < 2; i++) {
+		const char *env[] = { cases[i].val, NULL };
+		struct run r = run_prog("gomaxprocs", NULL, env, 0, LIMIT);
+		cr_expect_eq(r.status, 0, "%s: %s%s", cases[i].val, r.out, r.err);
+		expect_out(r, cases[i].want);
+		run_free(&r);
+	}
+	/* Invalid values are ignored: the default is the CPU count. */
+	struct run d = run_prog("gomaxprocs", NULL, NULL, 0, LIMIT);
+	char want[64];
+	int ncpu = 0;
+	const char *s = strstr(d.out, "numcpu=");
+	cr_assert(s);
+	sscanf(s, "numcpu=%d", &ncpu);
+	snprintf(want, sizeof want, "gomaxprocs=%d numcpu=%d\n", ncpu, ncpu);
+	expect_out(d, want);
+	const char *bad[] = { "GOMAXPROCS=0", "GOMAXPROCS=-2", "GOMAXPROCS=abc", "GOMAXPROCS=", "GOMAXPROCS=4x",
+		              "GOMAXPROCS=99999999999" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		const char *env[] = { bad[i], NULL };
+		struct run r = run_prog("gomaxprocs", NULL, env, 0, LIMIT);
+		cr_expect_eq(r.status, 0, "%s", bad[i]);
+		cr_expect(strstr(r.out, want), "%s: got %s", bad[i], r.out);
+		run_free(&r);
+	}
+	run_free(&d);
+}
+
+Test(sched, gomaxprocs_changes_at_run_time)
+{
+	for (int i = 0; i < 3; i++) {
+		struct run r = run_prog("gomaxprocs", NULL, NULL, test_procs[i], LIMIT);
+		cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+		expect_out(r, "set 3 (was ");
+		expect_out(r, ") now 3\nset 1 (was 3) now 1\nset 4 (was 1) now 4\nset 2 (was 4) now 2\nset 1 (was 2) now 1\n");
+		expect_out(r, "ignored: 1 1\ndone\n");
+		run_free(&r);
+	}
+}
+
+Test(stack, overflow_is_a_fatal_error_naming_the_goroutine)
+{
+	for (int i = 0; i < 3; i++) {
+		struct run r = run_prog("stack_overflow", NULL, NULL, test_procs[i], LIMIT);
+		cr_expect_eq(r.status, 2, "status %d\n%s", r.status, r.err);
+		expect_err(r, "runtime: goroutine 2 stack exceeds 65536-byte limit\n");
+		expect_err(r, "fatal error: stack overflow\n\ngoroutine 2 [running]:\nrecurse(");
+		expect_out(r, "before\n");
+		run_free(&r);
+	}
+}
+
+Test(stack, main_has_a_thread_sized_stack)
+{
+	struct run r = run_prog("main_stack", NULL, NULL, 1, LIMIT);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	expect_out(r, "depth 4000\n");
+	run_free(&r);
+}
+
+Test(stack, size_from_the_call_and_the_environment)
+{
+	/* 200 KiB of recursion needs more than the 64 KiB default. */
+	const char *args[] = { "524288", "200", NULL };
+	struct run r = run_prog("stacksize", args, NULL, 2, LIMIT);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	expect_out(r, "initial 65536\nprevious 65536 now 524288\ndepth 200\n");
+	run_free(&r);
+
+	const char *env[] = { "GORTSTACK=1m", NULL };
+	const char *args2[] = { "0", "500", NULL };
+	r = run_prog("stacksize", args2, env, 2, LIMIT);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	expect_out(r, "initial 1048576\n");
+	expect_out(r, "depth 500\n");
+	run_free(&r);
+
+	/* Without the larger stack the same depth overflows. */
+	const char *args3[] = { "0", "200", NULL };
+	r = run_prog("stacksize", args3, NULL, 2, LIMIT);
+	cr_expect_eq(r.status, 2);
+	expect_err(r, "fatal error: stack overflow");
+	run_free(&r);
+}
+
+Test(fatal, goexit_from_main_with_nothing_left)
+{
+	for (int i = 0; i < 3; i++) {
+		struct run r = run_prog("goexit_deadlock", NULL, NULL, test_procs[i], LIMIT);
+		cr_expect_eq(r.status, 2);
+		expect_out(r, "other ran\n");
+		cr_expect(!strstr(r.out, "not reached"));
+		expect_err(r, "fatal error: no goroutines (main called runtime.Goexit) - deadlock!\n");
+		run_free(&r);
+	}
+}
+
+Test(trace, boottrace_prints_every_step)
+{
+	const char *env[] = { "GODEBUG=boottrace=1", NULL };
+	const char *args[] = { "x", NULL };
+	struct run r = run_prog("boot_args", args, env, 2, LIMIT);
+	cr_expect_eq(r.status, 0);
+	const char *steps[] = { "initial stack: sp=0x", "initial stack: argv[1]=x", "initial stack: auxv type=",
+		                "__libc_start_main: musl initialised; thread pointer 0x", "m0/g0: m0=0x",
+		                "osinit: ncpu=", "schedinit: gomaxprocs=2", "newproc: main goroutine",
+		                "mstart: m0 enters the scheduler", "runtime.main: goroutine 1" };
+	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
+		expect_err(r, steps[i]);
+	/* In the order they happen. */
+	cr_expect(strstr(r.err, "osinit") < strstr(r.err, "schedinit"));
+	cr_expect(strstr(r.err, "schedinit") < strstr(r.err, "mstart"));
+	expect_out(r, "argv[1]=x\n");
+	run_free(&r);
+}
+
+Test(trace, schedtrace_in_go_format)
+{
+	const char *env[] = { "GODEBUG=schedtrace=20", NULL };
+	struct run r = run_prog("busy_trace", NULL, env, 2, LIMIT);
+	cr_expect_eq(r.status, 0);
+	expect_err(r, "SCHED ");
+	expect_err(r, "ms: gomaxprocs=2 idleprocs=");
+	expect_err(r, " threads=");
+	expect_err(r, " spinningthreads=");
+	expect_err(r, " idlethreads=");
+	expect_err(r, " runqueue=");
+	run_free(&r);
+
+	const char *env2[] = { "GODEBUG=schedtrace=20,scheddetail=1", NULL };
+	r = run_prog("busy_trace", NULL, env2, 2, LIMIT);
+	expect_err(r, "  P0: status=");
+	expect_err(r, "  M0: p=");
+	expect_err(r, "  G1: status=");
+	run_free(&r);
+}
+
+Test(ordinary, exit_status_and_flush)
+{
+	const char *a1[] = { "noflush", NULL };
+	struct run r = run_prog("ordinary", a1, NULL, 0, LIMIT);
+	cr_expect_eq(r.status, 3);
+	cr_expect_str_eq(r.out, "unterminated line");
+	run_free(&r);
+	const char *a2[] = { "exit", NULL };
+	r = run_prog("ordinary", a2, NULL, 0, LIMIT);
+	cr_expect_eq(r.status, 4);
+	cr_expect_str_eq(r.out, "via exit");
+	run_free(&r);
+}
+
+Test(ordinary, signals_keep_their_default_actions)
+{
+	const char *a1[] = { "raise", NULL };
+	struct run r = run_prog("ordinary", a1, NULL, 0, LIMIT);
+	cr_expect_eq(r.status, 128 + 15, "status %d", r.status);
+	run_free(&r);
+	const char *a2[] = { "abort", NULL };
+	r = run_prog("ordinary", a2, NULL, 0, LIMIT);
+	cr_expect_eq(r.status, 128 + 6, "status %d", r.status);
+	run_free(&r);
+	const char *a3[] = { "segv", NULL };
+	r = run_prog("ordinary", a3, NULL, 0, LIMIT);
+	cr_expect_eq(r.status, 128 + 11, "status %d: %s", r.status, r.err);
+	cr_expect_str_empty(r.err);
+	run_free(&r);
+}
+
+Test(ordinary, fork_exec_popen_system)
+{
+	const char *a[] = { "procs", NULL };
+	struct run r = run_prog("ordinary", a, NULL, 0, LIMIT);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	expect_out(r, "from exec\nchild exit 5\npopen read: from popen\npclose 0\n");
+	expect_out(r, "system 6\n");
+	run_free(&r);
+}
+
+Test(ordinary, files_locks_and_mmap)
+{
+	const char *a[] = { "files", NULL };
+	struct run r = run_prog("ordinary", a, NULL, 0, LIMIT);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	/* No descriptor of the runtime's own is open: the first one is 3. */
+	expect_out(r, "first fd 3\nflock 0\nread back mapped\n");
+	run_free(&r);
+}
+
+Test(ordinary, program_threads_beside_goroutines)
+{
+	for (int i = 0; i < 3; i++) {
+		struct run r = run_prog("pthread_mix", NULL, NULL, test_procs[i], LIMIT);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		expect_out(r, "shared=4000 bad=0 goroutines=50\n");
+		run_free(&r);
+	}
+}
