@@ -22,7 +22,7 @@ RT_ASM := $(wildcard asm/*.S)
 RT_OBJS := $(RT_SRCS:%.c=build/obj/%.o) $(RT_ASM:%.S=build/obj/%.o)
 HDRS := $(wildcard runtime/*.h) $(wildcard libc-shim/*.h) include/gort.h
 
-LIBS := lib/libgort.a lib/crt0.o lib/gort.specs lib/linker.ld
+LIBS := lib/libgort.a lib/libgort-debug.a lib/crt0.o lib/gort.specs lib/linker.ld
 PROG_SRCS := $(wildcard tests/prog/*.c)
 PROGS := $(PROG_SRCS:tests/prog/%.c=build/tests/prog/%)
 SAMPLE_SRCS := $(wildcard samples/*.c)
@@ -46,10 +46,16 @@ build/obj/%.o: %.S runtime/asm.h
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(RTFLAGS) -c $< -o $@
 
-lib/libgort.a: $(RT_OBJS)
+# Two archives: gortcc links the one without DWARF unless the program is
+# built with -g, so that a plain build stays small (symbols for tracebacks
+# are kept in both).
+lib/libgort-debug.a: $(RT_OBJS)
 	@mkdir -p lib
 	rm -f $@
 	ar rcs $@ $^
+
+lib/libgort.a: lib/libgort-debug.a
+	strip --strip-debug -o $@ $<
 
 lib/crt0.o: crt/start.S
 	@mkdir -p lib
