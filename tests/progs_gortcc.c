@@ -1,0 +1,104 @@
+/*
+ * progs_gortcc.c: the compiler driver as users meet it: --version, separate
+ * compilation, -I/-D/-L/-l, `make install PREFIX=` and CC=gortcc on an
+ * ordinary Makefile project (tests/project).
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static char tmp[64];
+
+static void mktmp(void)
+{
+	strcpy(tmp, "/tmp/gort-gortcc-XXXXXX");
+	cr_assert(mkdtemp(tmp));
+}
+
+static void rmtmp(void)
+{
+	const char *argv[] = { "rm", "-rf", tmp, NULL };
+	struct run r = run_cmd(argv, NULL, 60);
+	run_free(&r);
+}
+
+TestSuite(gortcc, .init = mktmp, .fini = rmtmp);
+
+Test(gortcc, version)
+{
+	const char *argv[] = { "bin/gortcc", "--version", NULL };
+	struct run r = run_cmd(argv, NULL, 60);
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.out, "gortcc (gort)"), "%s", r.out);
+	run_free(&r);
+}
+
+Test(gortcc, make_project_with_cc_gortcc)
+{
+	char cc[4200], out[200];
+	cr_assert(getcwd(cc, 4096));
+	strcat(cc, "/bin/gortcc");
+	char ccvar[4300];
+	snprintf(ccvar, sizeof ccvar, "CC=%s", cc);
+	snprintf(out, sizeof out, "OUT=%s", tmp);
+	const char *argv[] = { "make", "-s", "-C", "tests/project", ccvar, out, NULL };
+	struct run r = run_cmd(argv, NULL, 120);
+	cr_assert_eq(r.status, 0, "make failed:\n%s%s", r.out, r.err);
+	run_free(&r);
+
+	char app[200];
+	snprintf(app, sizeof app, "%s/app", tmp);
+	const char *run[] = { app, NULL };
+	r = run_cmd(run, NULL, 60);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out, "hi from make: 385 38\n");
+	run_free(&r);
+
+	/* Static, and entered at gort's _start. */
+	const char *file[] = { "sh", "-c", "readelf -hl \"$0\" | grep -c INTERP; readelf -s \"$0\" | grep -c ' rt0_go$'", app, NULL };
+	r = run_cmd(file, NULL, 60);
+	cr_expect_str_eq(r.out, "0\n1\n", "not static or no rt0_go: %s", r.out);
+	run_free(&r);
+}
+
+Test(gortcc, install_prefix_is_self_contained)
+{
+	char prefix[200];
+	snprintf(prefix, sizeof prefix, "PREFIX=%s/inst", tmp);
+	const char *argv[] = { "make", "-s", "install", prefix, NULL };
+	struct run r = run_cmd(argv, NULL, 120);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	run_free(&r);
+
+	char src[300], cmd[1000];
+	snprintf(src, sizeof src, "%s/t.c", tmp);
+	FILE *f = fopen(src, "w");
+	cr_assert(f);
+	fputs("#include <gort.h>\n#include <stdio.h>\n"
+	      "int main(void) { printf(\"%d\\n\", gort_numgoroutine()); return 0; }\n", f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "cd %s && %s/inst/bin/gortcc -O2 -o t t.c && ./t", tmp, tmp);
+	const char *sh[] = { "sh", "-c", cmd, NULL };
+	r = run_cmd(sh, NULL, 120);
+	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_expect_str_eq(r.out, "1\n");
+	run_free(&r);
+}
+
+Test(gortcc, debug_build_keeps_runtime_dwarf)
+{
+	char cmd[2000];
+	snprintf(cmd, sizeof cmd,
+	         "printf 'int main(void){return 0;}\\n' > %s/m.c && bin/gortcc -O2 -o %s/small %s/m.c && "
+	         "bin/gortcc -g -O2 -o %s/big %s/m.c && %s/small && %s/big && "
+	         "test $(stat -c %%s %s/small) -lt 102400 && test $(stat -c %%s %s/big) -gt $(stat -c %%s %s/small)",
+	         tmp, tmp, tmp, tmp, tmp, tmp, tmp, tmp, tmp, tmp);
+	const char *sh[] = { "sh", "-c", cmd, NULL };
+	struct run r = run_cmd(sh, NULL, 120);
+	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+	run_free(&r);
+}

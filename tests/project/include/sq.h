@@ -1,0 +1,1 @@
+long sq(long x);

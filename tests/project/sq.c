@@ -1,0 +1,6 @@
+#include "sq.h"
+
+long sq(long x)
+{
+	return x * x;
+}
