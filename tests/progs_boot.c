@@ -274,3 +274,14 @@ Test(ordinary, program_threads_beside_goroutines)
 		run_free(&r);
 	}
 }
+
+Test(sched, go_fails_with_enomem_when_memory_runs_out)
+{
+	for (int i = 0; i < 3; i++) {
+		struct run r = run_prog("spawn_enomem", NULL, NULL, test_procs[i], LIMIT);
+		cr_expect_eq(r.status, 0, "status %d: %s", r.status, r.err);
+		expect_out(r, "go failed: Out of memory, after more than 100: 1\n");
+		expect_out(r, " ended\n");
+		run_free(&r);
+	}
+}
