@@ -47,6 +47,17 @@ asyncPreempt:
 	and	$-64, %rsp
 	cmpb	$0, gort_have_xsave(%rip)
 	je	1f
+	/* xrstor faults unless the header's reserved bytes are zero, and
+	   xsave does not write them: clear the 64-byte header first. */
+	xor	%eax, %eax
+	mov	%rax, 512(%rsp)
+	mov	%rax, 520(%rsp)
+	mov	%rax, 528(%rsp)
+	mov	%rax, 536(%rsp)
+	mov	%rax, 544(%rsp)
+	mov	%rax, 552(%rsp)
+	mov	%rax, 560(%rsp)
+	mov	%rax, 568(%rsp)
 	mov	$-1, %eax
 	mov	$-1, %edx
 	xsave64	(%rsp)

@@ -372,6 +372,7 @@ hidden void dopanic_flush(void);
 hidden extern int32_t debug_schedtrace;
 hidden extern int32_t debug_scheddetail;
 hidden extern int32_t debug_boottrace;
+hidden extern int32_t debug_asyncpreemptoff;
 hidden void parsedebugvars(char **envp);
 hidden void schedtrace(bool detailed);
 hidden void boottrace(const char *step, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

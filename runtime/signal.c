@@ -15,6 +15,7 @@
  */
 #include <cpuid.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -110,8 +111,26 @@ static void install(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
 	sigaction(sig, &sa, 0);
 }
 
+/* Asynchronous preemption is only safe if linker.ld fenced the runtime and
+   libc text; a program linked some other way gets only the synchronous
+   checks (as with GODEBUG=asyncpreemptoff=1). */
+static bool rttextfenced(void)
+{
+	uintptr_t lo = (uintptr_t)gort_rttext_start, hi = (uintptr_t)gort_rttext_end;
+	uintptr_t rt[] = { (uintptr_t)mcall, (uintptr_t)asyncPreempt, (uintptr_t)schedule,
+		           (uintptr_t)malloc, (uintptr_t)memcpy };
+	for (size_t i = 0; i < sizeof rt / sizeof *rt; i++)
+		if (rt[i] < lo || rt[i] >= hi)
+			return false;
+	return true;
+}
+
 void signalsinit(void)
 {
+	if (!rttextfenced()) {
+		debug_asyncpreemptoff = 1;
+		boottrace("schedinit", "runtime text is not fenced by linker.ld: asynchronous preemption off");
+	}
 	unsigned a, b, c, d;
 	if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_OSXSAVE) && __get_cpuid_max(0, 0) >= 0xd) {
 		__cpuid_count(0xd, 0, a, b, c, d);
@@ -146,6 +165,8 @@ void preemptone(p *pp)
 	if (!gp || gp == mp->g0)
 		return;
 	atomic_store(&gp->preempt, true);
+	if (debug_asyncpreemptoff)
+		return;  /* GODEBUG=asyncpreemptoff=1: only the synchronous checks */
 	rawsyscall6(SYS_tgkill, getpid(), mp->tid, SIGURG, 0, 0, 0);
 }
 

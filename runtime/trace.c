@@ -14,6 +14,7 @@
 int32_t debug_schedtrace;
 int32_t debug_scheddetail;
 int32_t debug_boottrace;
+int32_t debug_asyncpreemptoff;
 
 static int64_t boottrace_t0;
 static int64_t boottrace_last;
@@ -61,6 +62,8 @@ void parsedebugvars(char **envp)
 					debug_scheddetail = v;
 				else if (klen == 9 && strncmp(s, "boottrace", 9) == 0)
 					debug_boottrace = v;
+				else if (klen == 15 && strncmp(s, "asyncpreemptoff", 15) == 0)
+					debug_asyncpreemptoff = v;
 			}
 		}
 		s = end ? end + 1 : 0;

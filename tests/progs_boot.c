@@ -285,3 +285,14 @@ Test(sched, go_fails_with_enomem_when_memory_runs_out)
 		run_free(&r);
 	}
 }
+
+Test(sched, yield_storm_with_preemption)
+{
+	for (int k = 0; k < 3; k++)
+		for (int i = 0; i < 3; i++) {
+			struct run r = run_prog("sched_yield_stress", NULL, NULL, test_procs[i], LIMIT);
+			cr_expect_eq(r.status, 0, "GOMAXPROCS=%d status %d: %s", test_procs[i], r.status, r.err);
+			cr_expect_str_eq(r.out, "ok 1\n");
+			run_free(&r);
+		}
+}
