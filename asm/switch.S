@@ -72,7 +72,8 @@ mcall_on_g0:
 /*
  * void gogo(g *gp)
  * Make gp the current G and resume it where it switched out, popping the
- * frame mcall pushed (or the one newproc built for a new G). gp->m is set.
+ * frame mcall pushed; a G that never ran (sched.sp 0) starts in gostartfn.
+ * gp->m is set.
  * m->fpstate tracks the control words the thread holds (mcall records
  * them), so the x87 CW and MXCSR are only reloaded when gp's differ.
  */
@@ -82,7 +83,10 @@ mcall_on_g0:
 gogo:
 	.cfi_startproc
 	mov	%rdi, %fs:gort_curg@tpoff	/* setg(gp) */
-	mov	G_SCHED_SP(%rdi), %rsp
+	mov	G_SCHED_SP(%rdi), %rax
+	test	%rax, %rax
+	jz	gogo_new
+	mov	%rax, %rsp
 	mov	G_M(%rdi), %rax
 	mov	0(%rsp), %rdx
 	cmp	%rdx, M_FPSTATE(%rax)		/* loads are slow: skip them when equal */
@@ -98,12 +102,31 @@ gogo:
 	pop	%rbx
 	pop	%rbp
 	ret
+gogo_new:
+	/* A goroutine that never ran: the top of its stack, default FP
+	   control words, and gostartfn with fn in %rbx and arg in %r12. */
+	mov	G_STACKHI(%rdi), %rsp
+	and	$-16, %rsp
+	mov	G_M(%rdi), %rax
+	movabs	$FPSTATE_DEFAULT, %rdx
+	cmp	%rdx, M_FPSTATE(%rax)
+	je	2f
+	push	%rdx
+	fldcw	0(%rsp)
+	ldmxcsr	4(%rsp)
+	pop	%rdx
+	mov	%rdx, M_FPSTATE(%rax)
+2:	mov	G_FN(%rdi), %rbx
+	mov	G_ARG(%rdi), %r12
+	xor	%ebp, %ebp
+	jmp	gostartfn
 	.cfi_endproc
 	.size	gogo, .-gogo
 
 /*
- * gostartfn: the first frame of every goroutine. newproc leaves fn in %rbx
- * and its argument in %r12; when fn returns, the goroutine ends in goexit1.
+ * gostartfn: the first frame of every goroutine. gogo enters it with fn in
+ * %rbx, its argument in %r12 and a 16-byte aligned stack; when fn returns,
+ * the goroutine ends in goexit1.
  * It has no caller: .cfi_undefined rip ends gdb's and perf's unwinding here.
  */
 	.globl	gostartfn

@@ -6,11 +6,15 @@
 #define GORT_ASM_H
 
 #define G_SCHED_SP 0   /* offsetof(struct g, sched.sp) */
+#define G_STACKHI 16   /* offsetof(struct g, stackhi) */
 #define G_M 24         /* offsetof(struct g, m) */
+#define G_FN 48        /* offsetof(struct g, fn) */
+#define G_ARG 56       /* offsetof(struct g, arg) */
 #define M_G0 0         /* offsetof(struct m, g0) */
 #define M_FPSTATE 8    /* offsetof(struct m, fpstate) */
 
-/* Size of what the switch pushes: rbp rbx r12 r13 r14 r15 and the FP control word pair. */
-#define SWITCH_FRAME 56
+/* The x87 control word and MXCSR a new goroutine starts with, as the
+   8-byte word mcall stores (CW in bytes 0-1, MXCSR in bytes 4-7). */
+#define FPSTATE_DEFAULT 0x00001f800000037f
 
 #endif

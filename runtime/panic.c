@@ -148,7 +148,7 @@ static void tracebacksaved(g *gp)
 {
 	uintptr_t *s = (uintptr_t *)gp->sched.sp;
 	if (!s) {
-		printstr("\tstack unavailable\n");
+		traceback1(gp, 0, 0, 0, false);  /* never ran: only where it was made */
 		return;
 	}
 	traceback1(gp, s[7], gp->sched.sp, s[6], false);

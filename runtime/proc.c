@@ -30,6 +30,9 @@
 
 _Static_assert(offsetof(struct g, sched.sp) == G_SCHED_SP, "asm.h G_SCHED_SP");
 _Static_assert(offsetof(struct g, m) == G_M, "asm.h G_M");
+_Static_assert(offsetof(struct g, stackhi) == G_STACKHI, "asm.h G_STACKHI");
+_Static_assert(offsetof(struct g, fn) == G_FN, "asm.h G_FN");
+_Static_assert(offsetof(struct g, arg) == G_ARG, "asm.h G_ARG");
 _Static_assert(offsetof(struct m, g0) == M_G0, "asm.h M_G0");
 _Static_assert(offsetof(struct m, fpstate) == M_FPSTATE, "asm.h M_FPSTATE");
 
@@ -523,6 +526,8 @@ p *procresize(int32_t nprocs)
 		pp->gfreecnt = 0;
 		unlock(&sched.gflock);
 		stackcache_release(pp);
+		atomic_fetch_add(&sched.ngoroutinesdead, pp->ngoroutines);
+		atomic_store(&pp->ngoroutines, 0);
 		atomic_store(&pp->status, Pdead);
 	}
 	gomaxprocs = nprocs;
@@ -657,21 +662,6 @@ static g *malg(bool ismain)
 	return gp;
 }
 
-/* Build the first frame of gp so that gogo starts fn(arg) in gostartfn. */
-static void gostartframe(g *gp, void (*fn)(void *), void *arg)
-{
-	uintptr_t *s = (uintptr_t *)(gp->stackhi & ~(uintptr_t)15);
-	s[-1] = (uintptr_t)gostartfn;    /* return address popped by gogo */
-	s[-2] = 0;                       /* rbp */
-	s[-3] = (uintptr_t)fn;           /* rbx */
-	s[-4] = (uintptr_t)arg;          /* r12 */
-	s[-5] = 0;                       /* r13 */
-	s[-6] = 0;                       /* r14 */
-	s[-7] = 0;                       /* r15 */
-	s[-8] = 0x37f | (0x1f80ULL << 32); /* default x87 control word, MXCSR */
-	gp->sched.sp = (uintptr_t)(s - 8);
-}
-
 static void startsysmon(void)
 {
 	bool f = false;
@@ -698,7 +688,10 @@ static g *newproc1(void (*fn)(void *), void *arg, uintptr_t callerpc, bool issys
 			return 0;
 		}
 	}
-	gostartframe(newg, fn, arg);
+	/* sched.sp 0: gogo starts the G at fn(arg) on a fresh stack. Nothing is
+	   written to the stack here, so its first touch is by the M that runs
+	   it, usually on another CPU. */
+	newg->sched.sp = 0;
 	newg->fn = fn;
 	newg->arg = arg;
 	newg->gopc = callerpc;
@@ -706,7 +699,7 @@ static g *newproc1(void (*fn)(void *), void *arg, uintptr_t callerpc, bool issys
 	newg->errno_ = 0;
 	newg->waitreason = 0;
 	newg->param = 0;
-	atomic_store(&newg->preempt, false);
+	atomic_store_explicit(&newg->preempt, false, memory_order_relaxed);
 	if (pp->goidcache == pp->goidcacheend) {
 		/* Ids come in batches of 16 so Ps do not fight over goidgen. */
 		pp->goidcache = (int64_t)atomic_fetch_add(&sched.goidgen, 16) + 1;
@@ -716,7 +709,7 @@ static g *newproc1(void (*fn)(void *), void *arg, uintptr_t callerpc, bool issys
 	if (issystem)
 		atomic_fetch_add(&sched.ngsys, 1);
 	else
-		atomic_fetch_add(&sched.ngoroutines, 1);
+		atomic_store_explicit(&pp->ngoroutines, pp->ngoroutines + 1, memory_order_relaxed);
 	casgstatus(newg, Gdead, Grunnable);
 	runqput(pp, newg, true);
 	if (atomic_load_explicit(&mainStarted, memory_order_relaxed)) {
@@ -757,6 +750,13 @@ int64_t go(void (*fn)(void *), void *arg)
 	   does in function prologues. */
 	if (unlikely(atomic_load_explicit(&gp->preempt, memory_order_relaxed)))
 		mcall(gopreempt_m);
+	/* Back-pressure (not in Go): a goroutine that starts goroutines faster
+	   than the Ps retire them gives its P to them once the global queue is
+	   deep. Every queued goroutine holds a stack; left alone, a spawning
+	   loop keeps tens of thousands alive until the next preemption, each
+	   on freshly faulted memory, where a bounded set reuses warm stacks. */
+	else if (unlikely(sched.runqsize > RUNQ_SIZE))
+		mcall(gosched_m);
 	return id;
 }
 
@@ -1167,7 +1167,7 @@ static void goexit0(g *gp)
 	if (gp->issystem)
 		atomic_fetch_sub(&sched.ngsys, 1);
 	else
-		atomic_fetch_sub(&sched.ngoroutines, 1);
+		atomic_store_explicit(&mp->p->ngoroutines, mp->p->ngoroutines - 1, memory_order_relaxed);
 	dropg();
 	gp->waitreason = 0;
 	gp->param = 0;
@@ -1208,7 +1208,14 @@ int64_t runtime_goid(void)
 
 int gort_numgoroutine(void)
 {
-	return atomic_load(&sched.ngoroutines);
+	/* The sum of the per-P counts is exact when nothing is starting or
+	   ending at the moment; allplock keeps the Ps from changing under it. */
+	lock(&allplock);
+	int64_t n = atomic_load(&sched.ngoroutinesdead);
+	for (int32_t i = 0; i < gomaxprocs; i++)
+		n += atomic_load_explicit(&allp[i]->ngoroutines, memory_order_relaxed);
+	unlock(&allplock);
+	return (int)n;
 }
 
 int gort_gomaxprocs(int n)

@@ -159,40 +159,50 @@ enum pstatus {
 /* Stack cache entry count per P (stack.c). */
 #define STACK_CACHE 32
 
+/* The fields are grouped by who writes them, each group on its own cache
+   lines: the owner's private state must not share a line with what other
+   Ps write (runqhead, runnext when they steal), or every spawn would pay
+   for a steal elsewhere. */
 struct p {
+	/* Read by everyone, written on state changes. */
 	int32_t id;
 	_Atomic uint32_t status;
 	p *link;                  /* sched.pidle list */
-	uint32_t schedtick;       /* incremented on every schedule */
-	_Atomic uint32_t syscalltick; /* incremented on every system call */
 	m *m;                     /* M attached, or NULL when idle */
+	_Atomic int64_t timer0when; /* earliest timer, 0 when none */
+	_Atomic uint32_t syscalltick; /* incremented on every system call */
 
-	/* Local run queue: a ring read lock-free (Go's runqhead/runqtail). */
-	_Atomic uint32_t runqhead;
+	/* Local run queue: a ring read lock-free (Go's runqhead/runqtail);
+	   thieves CAS runqhead and runnext. */
+	_Alignas(64) _Atomic uint32_t runqhead;
 	_Atomic uint32_t runqtail;
 	g *_Atomic runq[RUNQ_SIZE];
 	/* Runs next, before runq, inheriting the time slice of the current G. */
 	g *_Atomic runnext;
 
-	/* Dead Gs with their stacks, for reuse by newproc. */
+	/* Owner only. */
+	_Alignas(64) uint32_t schedtick; /* incremented on every schedule */
+	/* Dead Gs, for reuse by newproc. */
 	g *gfree;
 	int32_t gfreecnt;
-
-	/* Stack cache (stack.c): stacks of the default size, with no G. */
-	void *stackcache[STACK_CACHE];
-	int nstackcache;
-
+	/* Program goroutines made on this P less those that ended on it (may be
+	   negative); gort_numgoroutine sums them. Written by the owner only. */
+	_Atomic int64_t ngoroutines;
 	/* goid cache: ids are handed out in batches to avoid contention. */
 	int64_t goidcache, goidcacheend;
+	/* Stack cache (stack.c): free stacks of the default size, as their
+	   lowest usable address with the stack's flags in the low bits. */
+	uintptr_t stackcache[STACK_CACHE];
+	int nstackcache;
+	size_t stackcachesize;    /* size of the stacks in stackcache */
 
 	/* Timers (time.c). */
-	mutex timerslock;
+	_Alignas(64) mutex timerslock;
 	timer **timers;
 	int ntimers, captimers;
-	_Atomic int64_t timer0when; /* earliest timer, 0 when none */
 
 	/* sysmon bookkeeping (sysmon.c). */
-	uint32_t sysmon_schedtick;
+	_Alignas(64) uint32_t sysmon_schedtick;
 	int64_t sysmon_schedwhen;
 	uint32_t sysmon_syscalltick;
 	int64_t sysmon_syscallwhen;
@@ -228,7 +238,7 @@ struct schedt {
 	_Atomic uint32_t sysmonwait;/* sysmon sleeps on this futex word while all is idle */
 
 	_Atomic int32_t ngsys;      /* runtime's own goroutines (not counted) */
-	_Atomic int32_t ngoroutines;/* live program goroutines */
+	_Atomic int64_t ngoroutinesdead; /* the count of Ps procresize removed */
 	int64_t totaltime;
 };
 

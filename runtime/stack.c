@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -40,25 +41,26 @@ enum {
 enum stackflag {
 	STACK_GUARDED = 1,   /* has a guard region below stacklo */
 	STACK_OWNMAP = 2,    /* own mapping (main, or a non-default size): unmap on free */
+	STACK_SCAVENGED = 4, /* in the pool, pages given back */
 };
 
+/* Written under arenalock and poollock both, so either lock gives a
+   stable value; read without a lock where a stale value is harmless. */
 size_t stackdefault = 64 << 10;
 
-/* A free stack of the default size: the header lives in the stack's top
-   bytes, which are dead while it is free. */
-struct freestack {
-	struct freestack *next;
-	uintptr_t lo;            /* usable bounds */
-	uintptr_t hi;
-	uint32_t flags;
-	bool scavenged;
-	int64_t freedat;
-};
+/* A free stack of the default size is one word: its lowest usable address
+   (page aligned) with its flags in the low bits. The bookkeeping stays out
+   of the stack itself so that handing a stack over touches none of its
+   memory: the goroutine's first run is the first touch, on the CPU that
+   runs it. */
+#define FS_FLAGS ((uintptr_t)0xff)
 
-/* Global pool, guarded by poollock. */
+/* Global pool, guarded by poollock: free stacks and when each was freed,
+   for the scavenger. */
 static mutex poollock;
-static struct freestack *pool;
-static int32_t npool;
+static uintptr_t *pool;
+static int64_t *poolfreed;
+static int32_t npool, cappool;
 
 /* Arena being carved, guarded by arenalock. */
 static mutex arenalock;
@@ -131,11 +133,21 @@ size_t gort_stacksize(size_t bytes)
 {
 	lock(&arenalock);
 	size_t old = stackdefault;
-	if (bytes > 0) {
+	if (bytes > 0 && clampsize(bytes) != old) {
+		lock(&poollock);
 		stackdefault = clampsize(bytes);
-		/* Later stacks come from fresh arenas of the new slot size. */
+		unlock(&poollock);
+		/* Later stacks come from fresh arenas of the new slot size; free
+		   stacks of the old size give their pages back and are dropped
+		   (P caches when their owner next looks, by generation). */
 		slotsize = GUARD_SIZE + stackdefault;
 		arenanext = arenaend = 0;
+		lock(&poollock);
+		while (npool > 0) {
+			npool--;
+			madvise((void *)(pool[npool] & ~FS_FLAGS), old, MADV_DONTNEED);
+		}
+		unlock(&poollock);
 	}
 	unlock(&arenalock);
 	return old;
@@ -208,41 +220,75 @@ static bool ownstack(g *gp, size_t size)
 	return true;
 }
 
+static void takefree(g *gp, uintptr_t fs, size_t size)
+{
+	gp->stacklo = fs & ~FS_FLAGS;
+	gp->stackhi = gp->stacklo + size;
+	gp->stackflags = (uint32_t)(fs & STACK_GUARDED);
+	gp->stackmem = (void *)(gp->stacklo - GUARD_SIZE);
+	gp->stackmemsize = size + GUARD_SIZE;
+}
+
+/* Push onto the pool; poollock held. False when the pool cannot grow. */
+static bool poolput(uintptr_t fs, int64_t now)
+{
+	if (npool == cappool) {
+		int32_t ncap = cappool ? cappool * 2 : 256;
+		uintptr_t *np = realloc(pool, (size_t)ncap * sizeof *np);
+		if (!np)
+			return false;
+		pool = np;
+		int64_t *nf = realloc(poolfreed, (size_t)ncap * sizeof *nf);
+		if (!nf)
+			return false;
+		poolfreed = nf;
+		cappool = ncap;
+	}
+	pool[npool] = fs;
+	poolfreed[npool] = now;
+	npool++;
+	return true;
+}
+
+/* The default size changed since pp's cached stacks were freed: let them go. */
+static void stackcache_drop(p *pp, size_t size)
+{
+	while (pp->nstackcache > 0) {
+		uintptr_t lo = pp->stackcache[--pp->nstackcache] & ~FS_FLAGS;
+		madvise((void *)lo, pp->stackcachesize, MADV_DONTNEED);
+	}
+	pp->stackcachesize = size;
+}
+
 bool stackalloc(g *gp, size_t size)
 {
 	if (size != stackdefault)
 		return ownstack(gp, size);
 	m *mp = getg() ? getg()->m : 0;
 	p *pp = mp ? mp->p : 0;
-	struct freestack *fs = 0;
+	if (pp && unlikely(pp->stackcachesize != size))
+		stackcache_drop(pp, size);
 	if (pp && pp->nstackcache > 0) {
-		fs = pp->stackcache[--pp->nstackcache];
-	} else if (npool > 0) {
-		lock(&poollock);
-		/* Refill half the cache while the lock is held. */
-		while (pool && (!fs || (pp && pp->nstackcache < STACK_CACHE / 2))) {
-			struct freestack *f = pool;
-			pool = f->next;
-			npool--;
-			if (!fs)
-				fs = f;
-			else
-				pp->stackcache[pp->nstackcache++] = f;
-		}
-		unlock(&poollock);
-	}
-	if (fs && fs->hi - fs->lo == size) {
-		gp->stacklo = fs->lo;
-		gp->stackhi = fs->hi;
-		gp->stackflags = fs->flags;
-		gp->stackmem = (void *)(fs->lo - GUARD_SIZE);
-		gp->stackmemsize = size + GUARD_SIZE;
+		takefree(gp, pp->stackcache[--pp->nstackcache], pp->stackcachesize);
 		return true;
 	}
-	/* fs, if any, was of an older default size: give its pages back; the
-	   address range stays reserved in its arena. */
-	if (fs)
-		madvise((void *)fs->lo, fs->hi - fs->lo, MADV_DONTNEED);
+	if (npool > 0) {
+		uintptr_t fs = 0;
+		size_t poolsize;
+		lock(&poollock);
+		/* Everything in the pool is of the current default size. */
+		poolsize = stackdefault;
+		if (npool > 0)
+			fs = pool[--npool];
+		/* Refill half the cache while the lock is held. */
+		while (pp && poolsize == pp->stackcachesize && npool > 0 && pp->nstackcache < STACK_CACHE / 2)
+			pp->stackcache[pp->nstackcache++] = pool[--npool];
+		unlock(&poollock);
+		if (fs) {
+			takefree(gp, fs, poolsize);
+			return true;
+		}
+	}
 	return arenaslot(gp);
 }
 
@@ -253,32 +299,26 @@ void stackfree(g *gp)
 	if (gp->stackflags & STACK_OWNMAP) {
 		munmap(gp->stackmem, gp->stackmemsize);
 	} else if (gp->stackhi - gp->stacklo == stackdefault) {
-		struct freestack *fs = (struct freestack *)(gp->stackhi - sizeof *fs);
-		fs->lo = gp->stacklo;
-		fs->hi = gp->stackhi;
-		fs->flags = gp->stackflags;
-		fs->scavenged = false;
-		fs->freedat = 0;
+		size_t size = gp->stackhi - gp->stacklo;
+		uintptr_t fs = gp->stacklo | (gp->stackflags & STACK_GUARDED);
 		m *mp = getg() ? getg()->m : 0;
 		p *pp = mp ? mp->p : 0;
+		if (pp && unlikely(pp->stackcachesize != size))
+			stackcache_drop(pp, size);
 		if (pp && pp->nstackcache < STACK_CACHE) {
 			pp->stackcache[pp->nstackcache++] = fs;
 		} else {
 			int64_t now = nanotime();
 			lock(&poollock);
-			fs->freedat = now;
-			fs->next = pool;
-			pool = fs;
-			npool++;
+			/* Only stacks of the current size go in; the size may have
+			   changed since the check above. */
+			bool ok = size == stackdefault && poolput(fs, now);
 			/* Move half the cache along, so the next frees are cheap. */
-			while (pp && pp->nstackcache > STACK_CACHE / 2) {
-				struct freestack *f = pp->stackcache[--pp->nstackcache];
-				f->freedat = now;
-				f->next = pool;
-				pool = f;
-				npool++;
-			}
+			while (ok && pp && pp->nstackcache > STACK_CACHE / 2)
+				ok = poolput(pp->stackcache[--pp->nstackcache], now);
 			unlock(&poollock);
+			if (!ok)
+				madvise((void *)gp->stacklo, size, MADV_DONTNEED);
 		}
 	} else {
 		/* An arena slot of an older default size: give its pages back and
@@ -293,29 +333,25 @@ void stackcache_release(p *pp)
 {
 	int64_t now = nanotime();
 	lock(&poollock);
-	while (pp->nstackcache > 0) {
-		struct freestack *f = pp->stackcache[--pp->nstackcache];
-		f->freedat = now;
-		f->next = pool;
-		pool = f;
-		npool++;
-	}
+	while (pp->nstackcache > 0 && pp->stackcachesize == stackdefault &&
+	       poolput(pp->stackcache[pp->nstackcache - 1], now))
+		pp->nstackcache--;
 	unlock(&poollock);
+	stackcache_drop(pp, stackdefault);
 }
 
+/* Give back the pages of pool stacks unused for a while (sysmon). The
+   pool's order is by time of freeing, so the old ones are at the bottom. */
 void stackscavenge(int64_t now)
 {
 	if (npool == 0)
 		return;
 	lock(&poollock);
-	for (struct freestack *f = pool; f; f = f->next) {
-		if (f->scavenged || now - f->freedat < SCAVENGE_AFTER_NS)
+	for (int32_t i = 0; i < npool && now - poolfreed[i] >= SCAVENGE_AFTER_NS; i++) {
+		if (pool[i] & STACK_SCAVENGED)
 			continue;
-		/* Keep the page holding the header; everything below it goes. */
-		uintptr_t top = (f->hi - sizeof *f) & ~(physpagesize - 1);
-		if (top > f->lo)
-			madvise((void *)f->lo, top - f->lo, MADV_DONTNEED);
-		f->scavenged = true;
+		madvise((void *)(pool[i] & ~FS_FLAGS), stackdefault, MADV_DONTNEED);
+		pool[i] |= STACK_SCAVENGED;
 	}
 	unlock(&poollock);
 }
