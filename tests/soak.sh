@@ -1,0 +1,37 @@
+#!/bin/sh
+# make soak: the stress programs for longer and more often than make test
+# runs them. SOAK_ROUNDS (default 20) sets how many rounds; each round runs
+# every program under GOMAXPROCS=1, 2, 4 and 8, two at a time.
+set -u
+cd "$(dirname "$0")/.."
+make -s $(ls tests/prog/*.c | sed 's|tests/prog/\(.*\)\.c|build/tests/prog/\1|') || exit 1
+rounds=${SOAK_ROUNDS:-20}
+fail=0
+run() {
+	out=$(GOMAXPROCS=$1 timeout 300 "$2" ${3:-} 2>&1)
+	st=$?
+	if [ $st -ne 0 ]; then
+		echo "FAIL GOMAXPROCS=$1 $2 ${3:-}: status $st"
+		echo "$out" | head -20
+		return 1
+	fi
+	return 0
+}
+for r in $(seq 1 "$rounds"); do
+	for procs in 1 2 4 8; do
+		run $procs build/tests/prog/sched_yield_stress 20000 & a=$!
+		run $procs build/tests/prog/spawn_many 1000000 & b=$!
+		wait $a || fail=$((fail + 1))
+		wait $b || fail=$((fail + 1))
+		run $procs build/tests/prog/spawn_tree || fail=$((fail + 1))
+		run $procs build/tests/prog/errno_migrate || fail=$((fail + 1))
+		for s in build/tests/prog/soak_*; do
+			[ -x "$s" ] || continue
+			run $procs "$s" || fail=$((fail + 1))
+		done
+	done
+	echo "round $r: $fail failures so far"
+done
+passed=$((rounds * 4 * 4))
+echo "soak: $((passed - fail)) passed, $fail failed"
+[ $fail -eq 0 ]
