@@ -9,6 +9,7 @@
 PREFIX ?= /usr/local
 HOSTCC ?= gcc
 MUSLCC ?= musl-gcc
+MUSL_LIBDIR ?= /usr/lib/x86_64-linux-musl
 CFLAGS ?= -O2 -g
 WARN := -std=c11 -Wall -Wextra -Werror
 # Frame pointers for tracebacks; local-exec TLS because the runtime is always
@@ -46,10 +47,27 @@ build/obj/%.o: %.S runtime/asm.h
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(RTFLAGS) -c $< -o $@
 
+# The runtime is one relocatable object whose only global symbols are the
+# public API (go, gort_*), the musl symbols it overrides (any name musl's
+# libc.a defines too) and rt0_go for crt0.o: the rest is made local, so a
+# program may have its own lock(), fatal() or schedule(). Local symbols stay
+# in the symbol table for tracebacks.
+build/gort.keep: $(RT_OBJS) build/gort-all.o
+	{ echo go; echo rt0_go; \
+	  nm -g --defined-only build/gort-all.o | awk 'NF == 3 { print $$3 }' | sort -u > $@.ours; \
+	  nm -g --defined-only $(MUSL_LIBDIR)/libc.a 2>/dev/null | awk 'NF == 3 { print $$3 }' | sort -u > $@.musl; \
+	  grep '^gort_' $@.ours; comm -12 $@.ours $@.musl; } > $@
+	rm -f $@.ours $@.musl
+
+build/gort-all.o: $(RT_OBJS)
+	ld -r -o $@ $^
+
+build/gort.o: build/gort-all.o build/gort.keep
+	objcopy --keep-global-symbols=build/gort.keep $< $@
+
 # Two archives: gortcc links the one without DWARF unless the program is
-# built with -g, so that a plain build stays small (symbols for tracebacks
-# are kept in both).
-lib/libgort-debug.a: $(RT_OBJS)
+# built with -g, so that a plain build stays small.
+lib/libgort-debug.a: build/gort.o
 	@mkdir -p lib
 	rm -f $@
 	ar rcs $@ $^

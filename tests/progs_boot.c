@@ -296,3 +296,11 @@ Test(sched, yield_storm_with_preemption)
 			run_free(&r);
 		}
 }
+
+Test(boot, program_may_use_the_runtimes_internal_names)
+{
+	struct run r = run_prog("user_names", NULL, NULL, 2, LIMIT);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out, "goroutine ran\n2 3 f 3 4 4 5 6 7 8 9\n");
+	run_free(&r);
+}
