@@ -699,6 +699,7 @@ static g *newproc1(void (*fn)(void *), void *arg, uintptr_t callerpc, bool issys
 	newg->errno_ = 0;
 	newg->waitreason = 0;
 	newg->param = 0;
+	newg->bpskip = newg->bpinterval = 0;
 	atomic_store_explicit(&newg->preempt, false, memory_order_relaxed);
 	if (pp->goidcache == pp->goidcacheend) {
 		/* Ids come in batches of 16 so Ps do not fight over goidgen. */
@@ -754,9 +755,22 @@ int64_t go(void (*fn)(void *), void *arg)
 	   than the Ps retire them gives its P to them once the global queue is
 	   deep. Every queued goroutine holds a stack; left alone, a spawning
 	   loop keeps tens of thousands alive until the next preemption, each
-	   on freshly faulted memory, where a bounded set reuses warm stacks. */
-	else if (unlikely(sched.runqsize > RUNQ_SIZE))
-		mcall(gosched_m);
+	   on freshly faulted memory, where a bounded set reuses warm stacks.
+	   When yielding does not drain the queue (the goroutines stay
+	   runnable), the yields back off exponentially. */
+	else if (unlikely(sched.runqsize > RUNQ_SIZE)) {
+		if (gp->bpskip > 0) {
+			gp->bpskip--;
+		} else {
+			int32_t before = sched.runqsize;
+			mcall(gosched_m);
+			if (sched.runqsize * 2 < before)
+				gp->bpinterval = 0;
+			else if (gp->bpinterval < (1u << 20))
+				gp->bpinterval = gp->bpinterval ? gp->bpinterval * 2 : 1;
+			gp->bpskip = gp->bpinterval;
+		}
+	}
 	return id;
 }
 

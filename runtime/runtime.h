@@ -118,7 +118,8 @@ struct g {
 	uint64_t syscallsp;       /* sp at entersyscall, for tracebacks */
 	uintptr_t syscallpc;
 	int64_t lastpreempt;
-	uint32_t schedtick_seen;  /* sysmon bookkeeping */
+	uint32_t bpskip;          /* go(): spawns before the next back-pressure yield */
+	uint32_t bpinterval;      /* go(): current back-off of those yields */
 };
 
 struct m {
