@@ -75,7 +75,8 @@ static int runtime_entry(int argc, char **argv, char **envp)
 	boottrace("newproc", "main goroutine g=%p goid=%ld stack=[%#lx, %#lx) (%ld ns)", (void *)mg,
 	          (long)mg->goid, (unsigned long)mg->stacklo, (unsigned long)mg->stackhi,
 	          (long)(nanotime() - t));
-	boottrace("mstart", "m0 enters the scheduler %ld ns after _start", (long)(nanotime_raw() - boot_t0));
+	if (debug_boottrace)
+		boottrace("mstart", "m0 enters the scheduler %ld ns after _start", (long)(nanotime_raw() - boot_t0));
 	mstart();
 }
 
@@ -92,9 +93,10 @@ void rt0_go(long *sp)
 	/* GODEBUG is read here, before musl is up, so the first steps can be traced;
 	   boottrace writes with raw system calls. */
 	parsedebugvars(envp);
-	boot_t0 = nanotime_raw();
-	if (debug_boottrace)
+	if (debug_boottrace) {
+		boot_t0 = nanotime_raw();
 		trace_stack(sp, argc, argv, envp);
+	}
 	__libc_start_main(runtime_entry, argc, argv, 0, 0, 0);
 	__builtin_unreachable();
 }

@@ -818,6 +818,8 @@ static g *stealWork(int64_t now, bool *inheritTime, int64_t *pollUntil, bool *ne
 				continue;
 			if (last && atomic_load(&p2->timer0when) != 0) {
 				bool ran = false;
+				if (now == 0)
+					now = nanotime();
 				int64_t w = checkTimers(p2, now, &ran);
 				if (w != 0 && (*pollUntil == 0 || w < *pollUntil))
 					*pollUntil = w;
@@ -851,10 +853,13 @@ top:;
 		gcstopm();
 		goto top;
 	}
-	int64_t now = nanotime();
+	/* The clock is read only when there are timers: on some virtual
+	   machines it is a system call. */
+	int64_t now = 0;
 	int64_t pollUntil = 0;
 	if (atomic_load(&pp->timer0when) != 0) {
 		bool ran;
+		now = nanotime();
 		pollUntil = checkTimers(pp, now, &ran);
 	}
 

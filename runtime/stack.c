@@ -68,7 +68,7 @@ static uintptr_t arenanext, arenaend;
 static size_t slotsize;        /* guard + stack */
 
 static int guardmode;           /* 0 unknown, 1 madvise guards, 2 mprotect, 3 none */
-static _Atomic int64_t mprotect_budget;
+static _Atomic int64_t mprotect_budget = INT64_MIN;  /* guardmode 2: map entries left */
 
 static int readmaxmapcount(void)
 {
@@ -125,8 +125,6 @@ void stackinit(void)
 	if (env)
 		stackdefault = clampsize(env);
 	slotsize = GUARD_SIZE + stackdefault;
-	/* Keep half the map budget for the program's own mappings and malloc. */
-	mprotect_budget = readmaxmapcount() / 4;
 }
 
 size_t gort_stacksize(size_t bytes)
@@ -164,6 +162,11 @@ static bool guard(uintptr_t lo, size_t len)
 		guardmode = 2;
 	}
 	if (guardmode == 2) {
+		/* Keep three quarters of the map budget for the program's own
+		   mappings and malloc; read only now, as most kernels never get
+		   here. */
+		if (mprotect_budget == INT64_MIN)
+			mprotect_budget = readmaxmapcount() / 4;
 		/* Each guard splits a mapping: two more map entries at most. */
 		if (atomic_fetch_sub(&mprotect_budget, 2) <= 2)
 			return false;
