@@ -97,8 +97,12 @@ static void sigfault(int sig, siginfo_t *si, void *ctx)
 		/* Inside libc the stdio locks may be ours: do not flush then. */
 		fatalsignal("stack overflow", usertext(pc), pc, sp, bp);
 	}
-	/* Not ours: die as the program would have without us. */
+	/* Not ours: die as the program would have without us. A real fault
+	   recurs when the instruction runs again; a signal sent by kill or
+	   raise does not, so it is sent again (pending until we return). */
 	signal(sig, SIG_DFL);
+	if (si->si_code <= 0)
+		raise(sig);
 }
 
 static void install(int sig, void (*fn)(int, siginfo_t *, void *), int flags)

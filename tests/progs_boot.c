@@ -243,6 +243,11 @@ Test(ordinary, signals_keep_their_default_actions)
 	cr_expect_eq(r.status, 128 + 11, "status %d: %s", r.status, r.err);
 	cr_expect_str_empty(r.err);
 	run_free(&r);
+	const char *a4[] = { "killsegv", NULL };
+	r = run_prog("ordinary", a4, NULL, 0, LIMIT);
+	cr_expect_eq(r.status, 128 + 11, "status %d: %s", r.status, r.out);
+	cr_expect_str_empty(r.out);
+	run_free(&r);
 }
 
 Test(ordinary, fork_exec_popen_system)

@@ -30,6 +30,11 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(what, "abort") == 0)
 		abort();
+	if (strcmp(what, "killsegv") == 0) {
+		kill(getpid(), SIGSEGV);
+		printf("survived\n");
+		return 0;
+	}
 	if (strcmp(what, "segv") == 0) {
 		volatile int *p = 0;
 		return *p;
