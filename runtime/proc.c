@@ -90,10 +90,23 @@ uint32_t fastrandn(uint32_t n)
 	return (uint32_t)(((uint64_t)fastrand() * n) >> 32);
 }
 
-static void mcommoninit(m *mp)
+/* A new M's id, taken under sched.lock so that checkdead counts the M from
+   the moment its maker lets go of the lock (Go's mReserveID). */
+static int64_t mReserveID(void)
+{
+	if (sched.mnext + 1 > sched.maxmcount) {
+		printstr("runtime: program exceeds ");
+		printint(sched.maxmcount);
+		printstr("-thread limit\n");
+		fatal("thread exhaustion");
+	}
+	return sched.mnext++;
+}
+
+static void mcommoninit(m *mp, int64_t id)
 {
 	lock(&sched.lock);
-	mp->id = sched.mnext++;
+	mp->id = id >= 0 ? id : mReserveID();
 	mp->fastrand = ((uint64_t)nanotime() * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)(uintptr_t)mp ^
 	               (uint64_t)mp->id;
 	if (mp->fastrand == 0)
@@ -191,8 +204,15 @@ static void *mstart_thread(void *arg)
 	mstart();
 }
 
+static void newm1(void (*fn)(void), p *pp, int64_t id);
+
 /* Make a new M that runs fn (if any), then schedules with pp (if any). */
 void newm(void (*fn)(void), p *pp)
+{
+	newm1(fn, pp, -1);
+}
+
+static void newm1(void (*fn)(void), p *pp, int64_t id)
 {
 	m *mp = calloc(1, sizeof *mp);
 	g *g0 = calloc(1, sizeof *g0);
@@ -204,13 +224,7 @@ void newm(void (*fn)(void), p *pp)
 	atomic_store(&g0->atomicstatus, Grunning);
 	mp->mstartfn = fn;
 	mp->nextp = pp;
-	mcommoninit(mp);
-	if (sched.mnext > sched.maxmcount) {
-		printstr("runtime: program exceeds ");
-		printint(sched.maxmcount);
-		printstr("-thread limit\n");
-		fatal("thread exhaustion");
-	}
+	mcommoninit(mp, id);
 
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
@@ -301,12 +315,14 @@ void startm(p *pp, bool spinning)
 		}
 	}
 	m *nmp = mget();
-	unlock(&sched.lock);
 	if (!nmp) {
+		int64_t id = mReserveID();
+		unlock(&sched.lock);
 		/* The new M counts as spinning from its first instruction. */
-		newm(spinning ? mspinning : 0, pp);
+		newm1(spinning ? mspinning : 0, pp, id);
 		return;
 	}
+	unlock(&sched.lock);
 	if (nmp->spinning || nmp->nextp)
 		throw("startm: m is spinning or has a p");
 	nmp->spinning = spinning;
@@ -584,7 +600,7 @@ void schedinit(void)
 	m0.tid = gettid_();
 	g0_m0.goid = -1;
 	atomic_store(&g0_m0.atomicstatus, Grunning);
-	mcommoninit(&m0);
+	mcommoninit(&m0, -1);
 	stackinit();
 	signalsinit();
 	minitsignals(&m0);
