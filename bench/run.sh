@@ -1,0 +1,337 @@
+#!/bin/bash
+# bench/run.sh: the same workloads written in Go (bench/go) and in gort C
+# (bench/c), built and run alternately (Go, gort, Go, gort, ...) in one
+# invocation, summed up in one table: stdout and build/bench/results.md.
+#
+#   BENCH_RUNS=n      runs of each side per workload (default 5)
+#   BENCH_ONLY=a,b    only the workloads named (or whose program is named)
+#   BENCH_TIMEOUT=s   a run taking longer counts as hung (default 120)
+#   BENCH_EXECS=n     hyperfine runs per batch for the start-up workload (100)
+#   BENCH_STRICT=1    exit 1 when a target is missed, not only on failures
+#
+# Called by `make bench`, after `make setup all`; run from anywhere.
+#
+# shellcheck disable=SC2317 # the kind_ functions are called by name
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+RUNS=${BENCH_RUNS:-5}
+ONLY=${BENCH_ONLY:-}
+TIMEOUT=${BENCH_TIMEOUT:-120}
+EXECS=${BENCH_EXECS:-100}
+OUT=build/bench
+GORTCC=bin/gortcc
+CFLAGS_BENCH="-std=c11 -Wall -Wextra -Werror -O2"
+
+# The workloads. One line each:
+#   name  program  env  args  kind  check  target
+# program: bench/go/PROGRAM.go and bench/c/PROGRAM.c.
+# env, args: comma-separated (VAR=value,... / arg,...), "-" for none.
+# kind: how it is measured, the function kind_KIND below:
+#   time  the program prints check=... time_ns=...; target is the highest
+#         gort/Go time ratio that passes
+#   mem   the program prints check=... kib_per_g=...; target is the highest
+#         gort KiB per parked goroutine that passes
+#   exec  whole-process wall time and binary size of a trivial program,
+#         against musl-gcc -static too; target is the highest gort/musl
+#         time ratio that passes (size must stay under 100 KiB)
+# check: what the program must print as check= (a wrong answer is a failure).
+# A new kind of measurement (say a server driven by wrk from 127.0.0.1)
+# is a kind_NAME function that calls `row` for each line of the table.
+WORKLOADS='
+spawn        spawn     -             -   time  1000000       0.5
+yield        yield     GOMAXPROCS=1  -   time  2000000       0.5
+pingpong-p1  pingpong  GOMAXPROCS=1  -   time  1000000       0.5
+pingpong-p2  pingpong  GOMAXPROCS=2  -   time  1000000       0.5
+ring         ring      -             -   time  1000000       0.5
+skynet       skynet    -             -   time  499999500000  0.6
+sieve        sieve     -             -   time  48611         0.7
+mutex        mutex     -             -   time  1000000       1.0
+parked       parked    -             -   mem   100000        8
+hello        hello     -             -   exec  -             2
+'
+
+# ---- set-up: what a fresh Debian 12 machine lacks (mirrors make setup) ----
+
+setup() {
+	local need="" sudo=""
+	[ "$(id -u)" = 0 ] || sudo=sudo
+	command -v go >/dev/null || need="$need golang-go"
+	command -v hyperfine >/dev/null || need="$need hyperfine"
+	command -v musl-gcc >/dev/null || need="$need musl-tools"
+	if [ -n "$need" ]; then
+		echo "installing:$need" >&2
+		# shellcheck disable=SC2086
+		if ! $sudo apt-get update -qq ||
+			! $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null; then
+			echo "bench: could not install$need" >&2
+			exit 1
+		fi
+	fi
+}
+
+# ---- small helpers ----
+
+selected() { # name program
+	[ -z "$ONLY" ] && return 0
+	case ",$ONLY," in *",$1,"* | *",$2,"*) return 0 ;; esac
+	return 1
+}
+
+median() { # numbers...
+	printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 }
+		END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
+ms() { # nanoseconds -> "12.3 ms" with about three significant digits
+	awk -v ns="$1" 'BEGIN { v = ns / 1e6
+		if (v < 10) printf "%.2f ms", v; else if (v < 100) printf "%.1f ms", v; else printf "%.0f ms", v }'
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
+field() { sed -n "s/.*[ :]$1=\\([^ ]*\\).*/\\1/p" | tail -1; } # KEY < output
+
+ROWS=()
+FAILED=0
+MISSED=0
+row() { # workload go gort ratio target verdict
+	ROWS+=("$1|$2|$3|$4|$5|$6")
+	case $6 in fail) MISSED=1 ;; pass) ;; *) FAILED=1 ;; esac
+}
+
+# run SIDE PROG ENV ARGS: one run of build/bench/SIDE/PROG; its output goes to
+# $RUNOUT, and $RUNERR says why it failed when it returns non-zero.
+RUNOUT=$OUT/run.out
+run() {
+	local side=$1 prog=$2 envs=() args=()
+	[ "$3" = - ] || IFS=, read -ra envs <<<"$3"
+	[ "$4" = - ] || IFS=, read -ra args <<<"$4"
+	env ${envs[@]+"${envs[@]}"} timeout -k 5 "$TIMEOUT" "$OUT/$side/$prog" \
+		${args[@]+"${args[@]}"} >"$RUNOUT" 2>"$RUNOUT.err"
+	local st=$?
+	cat "$RUNOUT" "$RUNOUT.err" >>"$OUT/raw.txt"
+	case $st in
+	0) RUNERR= ; return 0 ;;
+	124 | 137) RUNERR="hung (> ${TIMEOUT}s)" ;;
+	*) RUNERR="exit status $st: $(head -c 60 "$RUNOUT.err" | head -1)" ;;
+	esac
+	return 1
+}
+
+# ---- kinds of measurement ----
+
+# In-program monotonic clock around the workload; start-up and exit excluded.
+kind_time() { # name prog env args check target
+	local name=$1 prog=$2 check=$5 target=$6 side i v
+	local -A err=() samples=()
+	for side in go c; do
+		[ -x "$OUT/$side/$prog" ] || err[$side]="build failed"
+	done
+	for ((i = 1; i <= RUNS; i++)); do
+		for side in go c; do
+			[ -n "${err[$side]:-}" ] && continue
+			if ! run "$side" "$prog" "$3" "$4"; then
+				err[$side]=$RUNERR
+				continue
+			fi
+			v=$(field check <"$RUNOUT")
+			if [ "$v" != "$check" ]; then
+				err[$side]="wrong result: check=$v, want $check"
+				continue
+			fi
+			samples[$side]="${samples[$side]:-} $(field time_ns <"$RUNOUT")"
+		done
+	done
+	report "$name" "$target" "≤ ${target}x Go" time
+}
+
+# RSS growth per parked goroutine, as the program reports it from statm.
+kind_mem() { # name prog env args check target
+	local name=$1 prog=$2 check=$5 target=$6 side i v
+	local -A err=() samples=()
+	for side in go c; do
+		[ -x "$OUT/$side/$prog" ] || err[$side]="build failed"
+	done
+	for ((i = 1; i <= RUNS; i++)); do
+		for side in go c; do
+			[ -n "${err[$side]:-}" ] && continue
+			if ! run "$side" "$prog" "$3" "$4"; then
+				err[$side]=$RUNERR
+				continue
+			fi
+			v=$(field check <"$RUNOUT")
+			if [ "$v" != "$check" ]; then
+				err[$side]="wrong result: check=$v, want $check"
+				continue
+			fi
+			samples[$side]="${samples[$side]:-} $(field kib_per_g <"$RUNOUT")"
+		done
+	done
+	report "$name" "$target" "≤ $target KiB (gort)" mem
+}
+
+# Whole-process wall time (exec to exit, measured by hyperfine without a
+# shell) of a trivial program: Go, gort and musl-gcc -static, batches
+# alternating; plus the three binaries' sizes.
+kind_exec() { # name prog env args check target
+	local name=$1 prog=$2 target=$6 side i v
+	local -A err=() samples=()
+	local sides="go c musl" envs=()
+	[ "$3" = - ] || IFS=, read -ra envs <<<"$3"
+	for side in $sides; do
+		[ -x "$OUT/$side/$prog" ] || err[$side]="build failed"
+	done
+	for ((i = 1; i <= RUNS; i++)); do
+		for side in $sides; do
+			[ -n "${err[$side]:-}" ] && continue
+			if ! env ${envs[@]+"${envs[@]}"} hyperfine -N --style none --warmup 5 \
+				--runs "$EXECS" --export-csv "$OUT/hyperfine.csv" \
+				"$OUT/$side/$prog" >/dev/null 2>"$RUNOUT.err"; then
+				err[$side]="hyperfine failed: $(head -1 "$RUNOUT.err")"
+				continue
+			fi
+			# command,mean,stddev,median,...: seconds.
+			v=$(awk -F, 'NR == 2 { printf "%.0f", $4 * 1e9 }' "$OUT/hyperfine.csv")
+			echo "$side/$prog exec median_ns=$v" >>"$OUT/raw.txt"
+			samples[$side]="${samples[$side]:-} $v"
+		done
+	done
+	local musl=""
+	if [ -z "${err[musl]:-}" ]; then
+		# shellcheck disable=SC2086
+		musl=$(median ${samples[musl]})
+	fi
+	if [ -n "$musl" ]; then
+		report "$name (exec to exit)" "$target" "≤ ${target}x musl ($(ms "$musl"))" exec "$musl"
+	else
+		row "$name (exec to exit)" "" "" "" "musl-gcc -static hello: ${err[musl]}" "error"
+	fi
+
+	local sz=() kib
+	for side in $sides; do
+		if [ -f "$OUT/$side/$prog" ]; then
+			kib=$(($(stat -c %s "$OUT/$side/$prog") / 1024))
+			sz+=("$kib")
+		else
+			sz+=("")
+		fi
+	done
+	local verdict=error r=""
+	if [ -n "${sz[0]}" ] && [ -n "${sz[1]}" ]; then
+		r=$(ratio "${sz[1]}" "${sz[0]}")
+		verdict=fail
+		[ "${sz[1]}" -lt 100 ] && verdict=pass
+	fi
+	row "$name (binary size)" "${sz[0]:+${sz[0]} KiB}" "${sz[1]:+${sz[1]} KiB}" "$r" \
+		"< 100 KiB (musl ${sz[2]:-?} KiB)" "$verdict"
+}
+
+# report NAME TARGET TARGETTEXT UNIT [BASE]: the row of a workload from the
+# samples and err arrays of the calling kind_ function. The verdict compares
+# gort/Go with TARGET, or for mem gort's own value, or for exec gort/BASE.
+# A side that failed shows why instead of its median.
+report() {
+	local name=$1 target=$2 text=$3 unit=$4 base=${5:-} side r="" verdict=error
+	local -A med=() show=()
+	for side in go c; do
+		[ -n "${err[$side]:-}" ] && continue
+		# shellcheck disable=SC2086
+		med[$side]=$(median ${samples[$side]})
+		if [ "$unit" = mem ]; then
+			show[$side]=$(awk -v k="${med[$side]}" 'BEGIN { printf "%.2f KiB", k }')
+		else
+			show[$side]=$(ms "${med[$side]}")
+		fi
+	done
+	[ -n "${err[go]:-}" ] && show[go]="failed: ${err[go]}"
+	[ -n "${err[c]:-}" ] && show[c]="failed: ${err[c]}"
+	if [ -z "${err[go]:-}" ] && [ -z "${err[c]:-}" ]; then
+		r=$(ratio "${med[c]}" "${med[go]}")
+		case $unit in
+		time) le "$r" "$target" ;;
+		mem) le "${med[c]}" "$target" ;;
+		exec) le "$(ratio "${med[c]}" "$base")" "$target" ;;
+		esac && verdict=pass || verdict=fail
+	fi
+	row "$name" "${show[go]}" "${show[c]}" "$r" "$text" "$verdict"
+	echo "$name: go [${samples[go]:-} ] gort [${samples[c]:-} ]" >&2
+}
+
+# ---- build ----
+
+build() { # prog kind
+	local prog=$1
+	mkdir -p "$OUT/go" "$OUT/c" "$OUT/musl"
+	rm -f "$OUT/go/$prog" "$OUT/c/$prog" "$OUT/musl/$prog"
+	(cd bench/go && GOFLAGS='' GOPROXY=off GO111MODULE=on \
+		go build -o "../../$OUT/go/$prog" "$prog.go") >>"$OUT/build.log" 2>&1 ||
+		echo "bench: go build of $prog failed (see $OUT/build.log)" >&2
+	# shellcheck disable=SC2086
+	$GORTCC $CFLAGS_BENCH -o "$OUT/c/$prog" "bench/c/$prog.c" >>"$OUT/build.log" 2>&1 ||
+		echo "bench: gortcc build of $prog failed (see $OUT/build.log)" >&2
+	if [ "$2" = exec ]; then
+		# shellcheck disable=SC2086
+		musl-gcc -static $CFLAGS_BENCH -o "$OUT/musl/$prog" "bench/c/$prog.c" \
+			>>"$OUT/build.log" 2>&1 ||
+			echo "bench: musl-gcc build of $prog failed (see $OUT/build.log)" >&2
+	fi
+}
+
+# ---- main ----
+
+setup
+mkdir -p "$OUT"
+: >"$OUT/build.log"
+: >"$OUT/raw.txt"
+# go needs a cache directory; a bare environment (no HOME) gets one here.
+if [ -z "${GOCACHE:-}" ] && [ -z "${HOME:-}" ] && [ -z "${XDG_CACHE_HOME:-}" ]; then
+	export GOCACHE=$PWD/$OUT/gocache
+fi
+
+declare -A built=()
+while read -r name prog envs args kind check target; do
+	[ -z "$name" ] && continue
+	selected "$name" "$prog" || continue
+	if [ -z "${built[$prog]:-}" ]; then
+		build "$prog" "$kind"
+		built[$prog]=1
+	fi
+	echo "bench: $name ($RUNS runs each side)" >&2
+	"kind_$kind" "$name" "$prog" "$envs" "$args" "$check" "$target"
+done <<<"$WORKLOADS"
+
+if [ ${#ROWS[@]} = 0 ]; then
+	echo "bench: no workload matches BENCH_ONLY=$ONLY" >&2
+	exit 1
+fi
+
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+{
+	echo "# gort benchmarks"
+	echo
+	echo "- machine: ${cpu:-unknown CPU}, $(nproc) CPUs, Linux $(uname -r)"
+	echo "- $(go version | sed 's/^go version //'), gortcc -O2 (gort $commit), $(date -u +%Y-%m-%d)"
+	echo "- $RUNS runs of each side, alternating Go and gort; medians"
+	echo "- time: measured inside each program with the monotonic clock around the"
+	echo "  workload (start-up and exit excluded); hello: whole-process wall time,"
+	echo "  exec to exit, hyperfine -N, $EXECS runs per batch"
+	echo "- GOMAXPROCS: $(nproc) (the CPU count) unless the workload name says pN"
+	echo
+	echo "| workload | Go median | gort median | gort/Go | target | result |"
+	echo "|---|---|---|---|---|---|"
+	for r in "${ROWS[@]}"; do
+		IFS='|' read -r a b c d e f <<<"$r"
+		echo "| $a | $b | $c | $d | $e | $f |"
+	done
+} >"$OUT/results.md"
+
+echo
+cat "$OUT/results.md"
+echo
+echo "written to $OUT/results.md; program output in $OUT/raw.txt"
+
+[ $FAILED = 0 ] || exit 1
+[ "${BENCH_STRICT:-0}" = 1 ] && [ $MISSED = 1 ] && exit 1
+exit 0
