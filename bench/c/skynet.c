@@ -16,14 +16,13 @@ enum { DIV = 10 };
 
 static void skynet(void *arg)
 {
-	/* arg lives in the parent's frame: copy it before the parent can go on. */
+	/* arg is in the parent's frame, which lives until this node sent its
+	   sum: the parent waits for all of its children first. */
 	struct node n = *(struct node *)arg;
 	if (n.size == 1) {
 		gort_chan_send(n.c, &n.num);
 		return;
 	}
-	/* The parent waits for all DIV results, so kids outlives every child's
-	   read of its own entry. */
 	struct node kids[DIV];
 	gort_chan *rc = gort_chan_make(sizeof(int64_t), 0);
 	if (!rc) {
