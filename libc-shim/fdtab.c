@@ -1,0 +1,508 @@
+/*
+ * fdtab.c: the descriptor table behind the I/O wrappers (Go's internal/poll
+ * FD and fdMutex, for descriptors gort did not open itself).
+ *
+ * Overrides nothing of musl's; the wrappers in rw.c, socket.c, accept.c,
+ * close.c, fcntl.c and stdio.c use it.
+ *
+ * A slot per descriptor number, made on first use by a goroutine and never
+ * freed, holds what gort learnt about the descriptor (its kind, shim.h),
+ * the pollDesc it is registered with, and one lock per direction.
+ *
+ * Some notes on locking
+ * - slot->lock (a runtime mutex, held for a few system calls at most)
+ *   orders the changes of kind: examine, switch, forget. It is never held
+ *   across a park or an entersyscall.
+ * - slot->rmu and slot->wmu (goroutine mutexes) let one goroutine at a
+ *   time wait in each direction, which netpoll.h requires (Go's fdMutex
+ *   read and write locks). They are held for the whole call, so that the
+ *   waiter that consumed an edge of the edge-triggered poller is the one
+ *   that reads the data it announced. examine takes both: a waiter woken
+ *   by close must finish with the old registration before a new one
+ *   reuses the pollDesc.
+ * - slot->gen changes when the descriptor is closed or replaced; a call
+ *   that finds it changed fails with EBADF instead of waiting on whatever
+ *   file now has that number.
+ *
+ * Lifetimes: slots live as long as the process, so a goroutine still
+ * holding a slot pointer after a close reads valid memory and a changed
+ * generation.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <gort.h>
+
+#include "shim.h"
+
+enum {
+	FD_CHUNK = 256,          /* slots per allocation */
+	FD_MAX = 1 << 20,        /* the kernel's default nr_open; beyond: plain */
+};
+
+struct fdslot {
+	mutex lock;
+	_Atomic uint32_t state;  /* kind and flags (shim.h); written under lock */
+	_Atomic uint32_t gen;    /* bumped under lock by fd_forget */
+	uint8_t nbhint;          /* fd_nbhint's value for an unseen duplicate; lock */
+	gort_mutex rmu, wmu;
+	pollDesc pd;             /* registered with epoll while FD_SOCK or FD_NB */
+};
+
+/* Chunks of slots, made on first use with a CAS and never freed. */
+static struct fdslot *_Atomic chunks[FD_MAX / FD_CHUNK];
+
+_Atomic int shim_forked;
+
+/* Per-thread id cache for threads that are not Ms (stdio.c's FILE locks). */
+hidden __thread int shim_threadtid;
+
+static void atfork_child(void)
+{
+	atomic_store(&shim_forked, 1);
+	shim_threadtid = (int)rawsyscall6(SYS_gettid, 0, 0, 0, 0, 0, 0);
+}
+
+/* The child of fork must see plain libc: no parking, no shared epoll. */
+__attribute__((constructor(101))) static void fdtab_init(void)
+{
+	pthread_atfork(0, 0, atfork_child);
+}
+
+static struct fdslot *slotget(int fd, bool create)
+{
+	if (fd < 0 || fd >= FD_MAX)
+		return 0;
+	_Atomic(struct fdslot *) *cp = &chunks[fd / FD_CHUNK];
+	struct fdslot *c = atomic_load_explicit(cp, memory_order_acquire);
+	if (!c) {
+		if (!create)
+			return 0;
+		c = calloc(FD_CHUNK, sizeof *c);
+		if (!c)
+			return 0;
+		struct fdslot *old = 0;
+		if (!atomic_compare_exchange_strong(cp, &old, c)) {
+			free(c);
+			c = old;
+		}
+	}
+	return &c[fd % FD_CHUNK];
+}
+
+static long getfl(int fd)
+{
+	return rawsyscall6(SYS_fcntl, fd, F_GETFL, 0, 0, 0, 0);
+}
+
+static long setfl(int fd, long fl)
+{
+	return rawsyscall6(SYS_fcntl, fd, F_SETFL, fl, 0, 0, 0);
+}
+
+/* Register s's pollDesc for fd; false if epoll will not have it. */
+static bool pdopen(struct fdslot *s, int fd)
+{
+	netpollGenericInit();
+	pollDesc *pd = &s->pd;
+	pd->fd = fd;
+	atomic_store(&pd->rg, PD_NONE);
+	atomic_store(&pd->wg, PD_NONE);
+	atomic_store(&pd->closing, false);
+	atomic_fetch_add(&pd->seq, 1);
+	return netpollopen(fd, pd) == 0;
+}
+
+/* What fd is, and the registration that goes with it; slot->lock held.
+   Returns FD_UNSEEN when fd is not open (the call then fails by itself
+   and nothing is remembered). */
+static uint32_t classify(struct fdslot *s, int fd)
+{
+	struct stat st;
+	if (rawsyscall6(SYS_fstat, fd, (long)&st, 0, 0, 0, 0) < 0)
+		return FD_UNSEEN;
+	uint32_t kind;
+	switch (st.st_mode & S_IFMT) {
+	case S_IFSOCK:
+		kind = FD_SOCK;
+		break;
+	case S_IFIFO:
+	case S_IFCHR:
+	case 0:  /* anonymous inodes: eventfd, timerfd, signalfd, inotify, ... */
+		/* Descriptors 0-2 are the terminal or pipes shared with the
+		   parent, and musl's stdio uses them too: setting O_NONBLOCK
+		   there would leak to other processes. They block under
+		   entersyscall, as os.Stdin does in Go. */
+		kind = fd <= 2 ? FD_PLAIN : FD_NB;
+		break;
+	default:
+		kind = FD_PLAIN;
+	}
+	if (kind == FD_PLAIN)
+		return FD_PLAIN;
+	long fl = getfl(fd);
+	if (fl < 0)
+		return FD_UNSEEN;
+	/* A duplicate of a descriptor gort switched: the flag in the kernel
+	   is gort's, the user's view came with the duplicate. */
+	bool usernb = s->nbhint ? s->nbhint == 2 : (fl & O_NONBLOCK) != 0;
+	if (kind == FD_SOCK && s->nbhint)
+		kind = FD_NB | FD_LISTEN;
+	s->nbhint = 0;
+	/* epoll refuses what cannot be polled (EPERM): /dev/null and such. */
+	if (!pdopen(s, fd))
+		return FD_PLAIN;
+	if ((kind & FD_KIND) == FD_NB && !(fl & O_NONBLOCK) && setfl(fd, fl | O_NONBLOCK) < 0) {
+		netpollclose(fd);
+		return FD_PLAIN;
+	}
+	return kind | (usernb ? FD_USERNB : 0);
+}
+
+static void examine(struct fdslot *s, int fd, uint32_t *once)
+{
+	gort_mutex_lock(&s->rmu);
+	gort_mutex_lock(&s->wmu);
+	lock(&s->lock);
+	uint32_t st = atomic_load(&s->state);
+	if ((st & FD_KIND) == FD_UNSEEN) {
+		st = classify(s, fd);
+		atomic_store_explicit(&s->state, st, memory_order_release);
+	}
+	unlock(&s->lock);
+	gort_mutex_unlock(&s->wmu);
+	gort_mutex_unlock(&s->rmu);
+	*once = st;
+}
+
+static void pause_(void)
+{
+	if (shim_curg())
+		gort_yield();
+	else
+		osyield();
+}
+
+void fd_lookup(int fd, struct fdref *r)
+{
+	struct fdslot *s = slotget(fd, true);
+	r->s = s;
+	r->gen = 0;
+	if (!s) {
+		r->state = FD_PLAIN;
+		return;
+	}
+	for (;;) {
+		uint32_t st = atomic_load_explicit(&s->state, memory_order_acquire);
+		switch (st & FD_KIND) {
+		case FD_UNSEEN:
+			examine(s, fd, &st);
+			if ((st & FD_KIND) == FD_UNSEEN) {
+				/* Not open: let the call fail by itself. */
+				r->state = FD_PLAIN;
+				return;
+			}
+			continue;
+		case FD_BUSY:
+			pause_();
+			continue;
+		}
+		r->gen = atomic_load_explicit(&s->gen, memory_order_acquire);
+		if (atomic_load_explicit(&s->state, memory_order_acquire) != st)
+			continue;
+		r->state = st;
+		return;
+	}
+}
+
+void fd_peek(int fd, struct fdref *r)
+{
+	struct fdslot *s = slotget(fd, false);
+	r->s = s;
+	r->gen = s ? atomic_load(&s->gen) : 0;
+	r->state = s ? atomic_load(&s->state) : FD_UNSEEN;
+}
+
+static gort_mutex *dirlock(struct fdslot *s, int mode)
+{
+	return mode == 'r' ? &s->rmu : &s->wmu;
+}
+
+void fd_lockdir(struct fdslot *s, int mode)
+{
+	gort_mutex_lock(dirlock(s, mode));
+}
+
+void fd_unlockdir(struct fdslot *s, int mode)
+{
+	gort_mutex_unlock(dirlock(s, mode));
+}
+
+long fd_wait(struct fdref *r, int mode)
+{
+	struct fdslot *s = r->s;
+	if (atomic_load_explicit(&s->gen, memory_order_acquire) != r->gen)
+		return -EBADF;
+	if (netpollwait(&s->pd, mode) < 0)
+		return -EBADF;
+	return 0;
+}
+
+long fd_loop(struct fdref *r, int mode, struct sc *c, fd_more more, void *ctx)
+{
+	struct fdslot *s = r->s;
+	long done = 0, ret;
+	gort_mutex_lock(dirlock(s, mode));
+	for (;;) {
+		if (atomic_load_explicit(&s->gen, memory_order_acquire) != r->gen) {
+			ret = -EBADF;
+			break;
+		}
+		ret = sc_raw(c);
+		if (ret > 0 && more && more(c, ret, ctx)) {
+			done += ret;
+			continue;
+		}
+		if (ret != -EAGAIN)
+			break;
+		/* netpollwait fails once the descriptor is being closed; a
+		   generation that moved means the same. */
+		if (netpollwait(&s->pd, mode) < 0) {
+			ret = -EBADF;
+			break;
+		}
+	}
+	gort_mutex_unlock(dirlock(s, mode));
+	/* What was written stays written: report it, the error comes with
+	   the next call (as a blocking write interrupted half way). */
+	if (done)
+		return ret >= 0 ? done + ret : done;
+	return ret;
+}
+
+long fd_io(int fd, int mode, struct sc *c, struct sc *sock, fd_more more, void *ctx)
+{
+	if (!shim_curg())
+		return fd_offg(fd, mode, c, true, more, ctx);
+	struct fdref r;
+	fd_lookup(fd, &r);
+	switch (r.state & FD_KIND) {
+	case FD_SOCK:
+		if (!sock)
+			break;
+		if (r.state & FD_USERNB)
+			return sc_raw(c);
+		return fd_loop(&r, mode, sock, more, ctx);
+	case FD_NB:
+		if (r.state & FD_USERNB)
+			return sc_raw(c);
+		return fd_loop(&r, mode, c, more, ctx);
+	}
+	return sc_block(c);
+}
+
+long fd_offg(int fd, int mode, struct sc *c, bool cp, fd_more more, void *ctx)
+{
+	struct fdref r;
+	fd_peek(fd, &r);
+	long ret = cp ? sc_cp(c) : sc_raw(c);
+	if ((r.state & (FD_KIND | FD_USERNB)) != FD_NB)
+		return ret;
+	/* gort made it non-blocking; the user expects the call to block. */
+	long done = 0;
+	for (;;) {
+		if (ret > 0 && more && more(c, ret, ctx))
+			done += ret;
+		else if (ret != -EAGAIN)
+			break;
+		else {
+			struct pollfd p = { .fd = fd, .events = mode == 'r' ? POLLIN : POLLOUT };
+			struct sc wait = { SYS_poll, { (long)&p, 1, -1 } };
+			long pr = cp ? sc_cp(&wait) : sc_raw(&wait);
+			if (pr < 0 && pr != -EINTR) {
+				ret = pr;
+				break;
+			}
+		}
+		ret = cp ? sc_cp(c) : sc_raw(c);
+	}
+	if (done)
+		return ret >= 0 ? done + ret : done;
+	return ret;
+}
+
+long sc_nowait(const struct sc *c)
+{
+	return shim_curg() ? sc_raw(c) : sc_cp(c);
+}
+
+void fd_switch(int fd, struct fdref *r)
+{
+	struct fdslot *s = r->s;
+	lock(&s->lock);
+	uint32_t st = atomic_load(&s->state);
+	if ((st & FD_KIND) == FD_SOCK && atomic_load(&s->gen) == r->gen) {
+		long fl = getfl(fd);
+		if (fl >= 0 && ((fl & O_NONBLOCK) || setfl(fd, fl | O_NONBLOCK) >= 0)) {
+			st = FD_NB | FD_LISTEN | (st & FD_USERNB);
+			atomic_store_explicit(&s->state, st, memory_order_release);
+		}
+	}
+	unlock(&s->lock);
+	r->state = st;
+}
+
+/* Drop what s knew about fd: waiters wake and fail with EBADF (they see
+   closing, then the new generation). slot->lock held. */
+static void drop(struct fdslot *s, int fd, uint32_t st)
+{
+	atomic_fetch_add_explicit(&s->gen, 1, memory_order_release);
+	s->nbhint = 0;
+	uint32_t kind = st & FD_KIND;
+	if ((kind == FD_SOCK || kind == FD_NB) && !atomic_load(&shim_forked)) {
+		netpollunblock_all(&s->pd);
+		/* The registration outlives fd if the file is open elsewhere. */
+		netpollclose(fd);
+	}
+}
+
+void fd_newsock(int fd, bool usernb)
+{
+	struct fdslot *s = slotget(fd, true);
+	if (!s)
+		return;
+	gort_mutex_lock(&s->rmu);
+	gort_mutex_lock(&s->wmu);
+	lock(&s->lock);
+	uint32_t st = atomic_load(&s->state);
+	if ((st & FD_KIND) != FD_BUSY) {
+		/* Anything here is stale: the number was closed behind our
+		   back (a raw close system call). */
+		if ((st & FD_KIND) != FD_UNSEEN)
+			drop(s, fd, st);
+		s->nbhint = 0;
+		st = pdopen(s, fd) ? FD_SOCK | (usernb ? FD_USERNB : 0) : FD_PLAIN;
+		atomic_store_explicit(&s->state, st, memory_order_release);
+	}
+	unlock(&s->lock);
+	gort_mutex_unlock(&s->wmu);
+	gort_mutex_unlock(&s->rmu);
+}
+
+struct fdslot *fd_forget(int fd)
+{
+	struct fdslot *s = slotget(fd, false);
+	if (!s)
+		return 0;
+	for (;;) {
+		lock(&s->lock);
+		uint32_t st = atomic_load(&s->state);
+		if ((st & FD_KIND) != FD_BUSY) {
+			atomic_store(&s->state, FD_BUSY);
+			drop(s, fd, st);
+			unlock(&s->lock);
+			return s;
+		}
+		/* Another close or dup2 of the same number is under way. */
+		unlock(&s->lock);
+		pause_();
+	}
+}
+
+void fd_forget_done(struct fdslot *s, int hint)
+{
+	if (!s)
+		return;
+	lock(&s->lock);
+	s->nbhint = (uint8_t)hint;
+	atomic_store_explicit(&s->state, FD_UNSEEN, memory_order_release);
+	unlock(&s->lock);
+}
+
+int fd_nbhint(int fd)
+{
+	struct fdslot *s = slotget(fd, false);
+	if (!s)
+		return 0;
+	lock(&s->lock);
+	uint32_t st = atomic_load(&s->state);
+	int h = 0;
+	if ((st & FD_KIND) == FD_NB)
+		h = st & FD_USERNB ? 2 : 1;
+	else if ((st & FD_KIND) == FD_UNSEEN)
+		h = s->nbhint;
+	unlock(&s->lock);
+	return h;
+}
+
+void fd_dupped(int ofd, int nfd)
+{
+	int hint = fd_nbhint(ofd);
+	struct fdslot *s = slotget(nfd, hint != 0);
+	if (!s)
+		return;
+	lock(&s->lock);
+	uint32_t st = atomic_load(&s->state);
+	if ((st & FD_KIND) != FD_BUSY) {
+		if ((st & FD_KIND) != FD_UNSEEN)
+			drop(s, nfd, st);
+		s->nbhint = (uint8_t)hint;
+		atomic_store_explicit(&s->state, FD_UNSEEN, memory_order_release);
+	}
+	unlock(&s->lock);
+}
+
+long fd_userflags(int fd, long kflags)
+{
+	struct fdslot *s = slotget(fd, false);
+	if (!s || kflags < 0)
+		return kflags;
+	uint32_t st = atomic_load(&s->state);
+	int view;
+	switch (st & FD_KIND) {
+	case FD_SOCK:
+	case FD_NB:
+		view = st & FD_USERNB ? 2 : 1;
+		break;
+	case FD_UNSEEN:
+		view = s->nbhint;
+		break;
+	default:
+		view = 0;
+	}
+	if (view)
+		kflags = (kflags & ~O_NONBLOCK) | (view == 2 ? O_NONBLOCK : 0);
+	return kflags;
+}
+
+long fd_setuserflags(int fd, long flags)
+{
+	struct fdslot *s = slotget(fd, false);
+	if (!s)
+		return flags;
+	bool nb = (flags & O_NONBLOCK) != 0;
+	lock(&s->lock);
+	uint32_t st = atomic_load(&s->state);
+	switch (st & FD_KIND) {
+	case FD_NB:
+		flags |= O_NONBLOCK;
+		/* fallthrough */
+	case FD_SOCK:
+		st = nb ? st | FD_USERNB : st & ~(uint32_t)FD_USERNB;
+		atomic_store_explicit(&s->state, st, memory_order_release);
+		break;
+	case FD_UNSEEN:
+		if (s->nbhint) {
+			s->nbhint = nb ? 2 : 1;
+			flags |= O_NONBLOCK;
+		}
+		break;
+	}
+	unlock(&s->lock);
+	return flags;
+}

@@ -1,0 +1,176 @@
+/*
+ * shim.h: what the libc-shim wrappers share (docs/libc.md tells the story).
+ *
+ * Every wrapper asks one question first: is the caller a goroutine that
+ * may block here? Only then does it park the goroutine or run the call
+ * between entersyscall and exitsyscall. Anything else (a thread of the
+ * program's own, the scheduler on g0, the runtime holding m->locks, a
+ * signal handler on the alternate stack, the child of a fork) gets what
+ * plain musl would have done.
+ */
+#ifndef GORT_SHIM_H
+#define GORT_SHIM_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+
+#include "../runtime/runtime.h"
+#include "../runtime/netpoll.h"
+
+/* Set in the child of fork (fdtab.c's pthread_atfork handler): the child
+   has one thread and a copy of the runtime's memory, and shares the epoll
+   instance with the parent, so it must never schedule or poll. */
+hidden extern _Atomic int shim_forked;
+
+/* The goroutine that called us, if it may park or enter a system call:
+   running on its own M with a P, no runtime lock held, and on its own
+   stack (a signal handler on the alternate stack is not the goroutine). */
+static inline g *shim_curg(void)
+{
+	g *gp = getg();
+	if (!gp)
+		return 0;
+	m *mp = gp->m;
+	if (!mp || mp->curg != gp || !mp->p || mp->locks)
+		return 0;
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	if (sp < gp->stacklo || sp >= gp->stackhi)
+		return 0;
+	if (atomic_load_explicit(&shim_forked, memory_order_relaxed))
+		return 0;
+	return gp;
+}
+
+/* A system call, its number and arguments: the unit the wrappers pass to
+   the blocking machinery. */
+struct sc {
+	long nr;
+	long a[6];
+};
+
+static inline long sc_raw(const struct sc *c)
+{
+	return rawsyscall6(c->nr, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4], c->a[5]);
+}
+
+/* musl's __syscall_ret: a kernel result to the C convention. */
+static inline long sc_ret(long r)
+{
+	if ((unsigned long)r > -4096UL) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
+
+/* syscall_cp.c: musl's cancellation-point entry, which every blocking
+   call of musl goes through; ours adds entersyscall on goroutines. */
+hidden long __syscall_cp(long nr, long a, long b, long c, long d, long e, long f);
+/* The same call with the P released around it, unconditionally (the
+   caller knows it is on a goroutine). */
+hidden long sc_block(const struct sc *c);
+/* The call as musl makes it off goroutines: a cancellation point. */
+hidden long sc_cp(const struct sc *c);
+
+/*
+ * fdtab.c: what gort knows about each descriptor.
+ *
+ * Kinds (fd_state & FD_KIND):
+ *	FD_UNSEEN  not examined since it was last closed
+ *	FD_BUSY    being examined, switched or closed right now: retry
+ *	FD_PLAIN   a blocking call runs between entersyscall/exitsyscall:
+ *	           regular files, directories, block devices, what epoll
+ *	           refuses, pipes and terminals on descriptors 0-2
+ *	FD_SOCK    a socket registered with the poller; its O_NONBLOCK flag
+ *	           is the user's, and the wrappers ask for MSG_DONTWAIT
+ *	FD_NB      registered, and gort set O_NONBLOCK on it: pipes, FIFOs,
+ *	           character devices, event/timer/signal fds, and sockets
+ *	           once accept was called on them
+ * FD_USERNB: the user's view of O_NONBLOCK (EAGAIN goes back to them).
+ */
+enum {
+	FD_UNSEEN = 0,
+	FD_BUSY = 1,
+	FD_PLAIN = 2,
+	FD_SOCK = 3,
+	FD_NB = 4,
+	FD_KIND = 0xff,
+	FD_USERNB = 0x100,
+	FD_LISTEN = 0x200,  /* FD_NB because of accept: a socket */
+};
+
+struct fdslot;
+
+struct fdref {
+	struct fdslot *s;   /* NULL: no slot (descriptor out of range): plain */
+	uint32_t state;     /* kind and flags when looked up */
+	uint32_t gen;       /* the slot's generation when looked up */
+};
+
+/* Look fd up for a goroutine, examining and registering it on first use. */
+hidden void fd_lookup(int fd, struct fdref *r);
+/* Look fd up without examining it (off goroutines): FD_UNSEEN if unknown. */
+hidden void fd_peek(int fd, struct fdref *r);
+/* A write the kernel took only part of (n bytes): move c past them and
+   say whether some is left. A blocking write or send on a stream gives
+   all or an error; the non-blocking attempt gort makes may stop short,
+   so the wrappers carry on, holding the write lock (as Go's fd.Write). */
+typedef bool (*fd_more)(struct sc *c, long n, void *ctx);
+
+/* rw.c: the usual continuations. more_buf: c->a[1] is the buffer and
+   c->a[2] its length (write, send, sendto). more_iov: ctx is a struct
+   iovcur, c a writev or a sendmsg whose header is mh. */
+struct iovcur {
+	const struct iovec *iov;   /* what is left to write */
+	int cnt;
+	struct iovec *own;         /* our copy once an entry had to change; free it */
+	struct msghdr *mh;
+};
+hidden bool more_buf(struct sc *c, long n, void *ctx);
+hidden bool more_iov(struct sc *c, long n, void *ctx);
+
+/* One call on fd that may have to wait for mode ('r' or 'w'): c is the
+   call as the user made it, sock its MSG_DONTWAIT form for FD_SOCK (NULL:
+   none, the call blocks under entersyscall); more, if set, continues a
+   partial write. Returns the kernel's result (bytes, or -errno). */
+hidden long fd_io(int fd, int mode, struct sc *c, struct sc *sock, fd_more more, void *ctx);
+/* The retry loop of fd_io for a descriptor already looked up (FD_SOCK or
+   FD_NB, not FD_USERNB): try c without blocking, and on EAGAIN park
+   until the poller says mode is ready; -EBADF when fd is closed under us. */
+hidden long fd_loop(struct fdref *r, int mode, struct sc *c, fd_more more, void *ctx);
+/* The pieces of fd_loop, for a wait that is not "retry on EAGAIN"
+   (connect): hold the direction's lock, and park until the poller
+   reports mode (0) or the descriptor is closed (-EBADF). */
+hidden void fd_lockdir(struct fdslot *s, int mode);
+hidden void fd_unlockdir(struct fdslot *s, int mode);
+hidden long fd_wait(struct fdref *r, int mode);
+/* accept: make a socket FD_NB (listening sockets only ever accept). */
+hidden void fd_switch(int fd, struct fdref *r);
+/* A socket just made by accept: register it as FD_SOCK at once. */
+hidden void fd_newsock(int fd, bool usernb);
+/* Before fd is closed or replaced: wake its waiters with EBADF, forget
+   it. fd_forget_done after the system call that closed it. */
+hidden struct fdslot *fd_forget(int fd);
+hidden void fd_forget_done(struct fdslot *s, int hint);
+/* The O_NONBLOCK view a duplicate of fd inherits: 0 none (gort did not
+   switch it), 1 blocking, 2 non-blocking. */
+hidden int fd_nbhint(int fd);
+/* nfd is a duplicate of ofd (dup, dup2, dup3, F_DUPFD): it shares the
+   open file description, hence the O_NONBLOCK gort may have set. */
+hidden void fd_dupped(int ofd, int nfd);
+/* fcntl/ioctl: the user's view of O_NONBLOCK. fd_userflags turns the
+   kernel's F_GETFL into what the user set; fd_setuserflags records a
+   F_SETFL or FIONBIO and returns the flags to give the kernel. */
+hidden long fd_userflags(int fd, long kflags);
+hidden long fd_setuserflags(int fd, long flags);
+/* Off goroutines, a descriptor gort set O_NONBLOCK on behind the user's
+   back must still block: poll for it (a cancellation point, as the call
+   itself would have been). */
+hidden long fd_offg(int fd, int mode, struct sc *c, bool cp, fd_more more, void *ctx);
+/* A call the user made non-blocking (MSG_DONTWAIT): as musl makes it. */
+hidden long sc_nowait(const struct sc *c);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * syscall_cp.c: blocking system calls release the P
+ * (overrides musl 1.2.3's __syscall_cp, src/thread/__syscall_cp.c).
+ *
+ * musl makes every system call that is a cancellation point through
+ * __syscall_cp: read, write, open, close, accept, connect, recvfrom,
+ * sendto, poll, select, epoll_wait, nanosleep, wait4, waitid, fcntl
+ * F_SETLKW, futex waits of pthread_cond_wait, sem_wait and pthread_join
+ * (__timedwait), msgrcv, mq_timedreceive, sigtimedwait, pause, fsync, ...
+ * (41 objects of libc.a). That is one chokepoint where a goroutine can
+ * tell the scheduler it is about to block in the kernel: the call runs
+ * between entersyscall and exitsyscall, and sysmon hands the P to another
+ * M if it takes long (Go's syscall.Syscall).
+ *
+ * musl's object defines __syscall_cp and a weak __syscall_cp_c, which
+ * pthread_cancel.c overrides with the version that honours cancellation.
+ * Defining __syscall_cp here keeps that object out of the link; a weak
+ * reference to __syscall_cp_c finds pthread_cancel's when the program
+ * uses pthread_cancel, so a thread of the program's own stays
+ * cancellable exactly as with musl. Goroutines are not pthreads and are
+ * never cancelled.
+ */
+#include "shim.h"
+
+hidden long __syscall_cp_c(long, long, long, long, long, long, long) __attribute__((weak));
+
+static long offg(long nr, long a, long b, long c, long d, long e, long f)
+{
+	if (__syscall_cp_c)
+		return __syscall_cp_c(nr, a, b, c, d, e, f);
+	return rawsyscall6(nr, a, b, c, d, e, f);
+}
+
+long __syscall_cp(long nr, long a, long b, long c, long d, long e, long f)
+{
+	if (!shim_curg())
+		return offg(nr, a, b, c, d, e, f);
+	entersyscall();
+	long r = rawsyscall6(nr, a, b, c, d, e, f);
+	exitsyscall();
+	return r;
+}
+
+long sc_block(const struct sc *c)
+{
+	entersyscall();
+	long r = sc_raw(c);
+	exitsyscall();
+	return r;
+}
+
+long sc_cp(const struct sc *c)
+{
+	return offg(c->nr, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4], c->a[5]);
+}
