@@ -1,0 +1,162 @@
+/*
+ * progs_chan.c: whole programs built with gortcc, for channels and select
+ * (runtime/chan.c, runtime/select.c): Go 1.19's chan_test.go ported, close
+ * racing with every other operation, 10,000 blocked selects, timeouts,
+ * lifetimes, and each fatal error's exact words.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define LIMIT 120.0
+
+#define expect_out(r, s) cr_expect(strstr((r).out, (s)), "stdout lacks \"%s\":\n%s\nstderr:\n%s", (s), (r).out, (r).err)
+#define expect_err(r, s) cr_expect(strstr((r).err, (s)), "stderr lacks \"%s\":\n%s", (s), (r).err)
+
+/* Run name under every GOMAXPROCS of test_procs, expect status 0, an empty
+   stderr and each of the lines in want on stdout. */
+static void run_ok(const char *name, const char *const *args, const char *const *want)
+{
+	for (int i = 0; i < 3; i++) {
+		struct run r = run_prog(name, args, NULL, test_procs[i], LIMIT);
+		cr_expect(!r.timedout, "%s GOMAXPROCS=%d timed out\n%s%s", name, test_procs[i], r.out, r.err);
+		cr_expect_eq(r.status, 0, "%s GOMAXPROCS=%d status %d\n%s%s", name, test_procs[i], r.status, r.out, r.err);
+		cr_expect_str_empty(r.err, "%s GOMAXPROCS=%d stderr:\n%s", name, test_procs[i], r.err);
+		for (const char *const *w = want; *w; w++)
+			expect_out(r, *w);
+		run_free(&r);
+	}
+}
+
+Test(chan, api_piece_by_piece)
+{
+	const char *want[] = { "make errors ok\n", "buffered ok\n", "ring ok\n", "big ok\n", "zero-size ok\n",
+		               "all ok\n", NULL };
+	run_ok("chan_basic", NULL, want);
+}
+
+Test(chan, go_TestChan)
+{
+	const char *want[] = { "TestChan ok caps 0..59\n", NULL };
+	run_ok("chan_gotest", NULL, want);
+}
+
+Test(chan, go_TestNonblockRecvRace_and_SelectRace)
+{
+	const char *want[] = { "NonblockRecvRace ok\n", "NonblockSelectRace ok\n", "NonblockSelectRace2 ok\n", NULL };
+	run_ok("chan_nonblock_race", NULL, want);
+}
+
+Test(chan, go_TestMultiConsumer_and_SendInterface)
+{
+	const char *want[] = { "MultiConsumer ok\n", "ChanSendInterface ok\n", NULL };
+	run_ok("chan_multiconsumer", NULL, want);
+}
+
+Test(chan, go_TestShrinkStackDuringBlockedSend_and_NoShrinkStackWhileParking)
+{
+	const char *want[] = { "ShrinkStackDuringBlockedSend ok\n", "NoShrinkStackWhileParking ok\n", NULL };
+	run_ok("chan_stack", NULL, want);
+}
+
+Test(chan, close_racing_receives_selects_and_timeouts)
+{
+	const char *want[] = { "close race ok: 300 rounds\n", "close vs timeout ok\n", NULL };
+	run_ok("chan_close_race", NULL, want);
+}
+
+Test(chan, lifetimes_free_right_after_the_last_operation)
+{
+	const char *want[] = { "lifetimes ok: 10000 checks\n", NULL };
+	run_ok("chan_lifetime", NULL, want);
+}
+
+Test(select, go_TestSelfSelect)
+{
+	const char *want[] = { "SelfSelect cap 0 ok\n", "SelfSelect cap 10 ok\n", NULL };
+	run_ok("select_self", NULL, want);
+}
+
+Test(select, go_TestSelectStress)
+{
+	const char *want[] = { "SelectStress ok N=20000\n", NULL };
+	run_ok("select_stress", NULL, want);
+}
+
+Test(select, go_TestSelectFairness_PseudoRandomSend_and_waiting_fairness)
+{
+	const char *want[] = { "SelectFairness ok\n", "PseudoRandomSend ok\n", "WaitingSelectFairness ok", "FIFO ok\n",
+		               NULL };
+	run_ok("select_fairness", NULL, want);
+}
+
+Test(select, go_TestSelectDuplicateChannel_and_StackAdjust)
+{
+	const char *want[] = { "SelectDuplicateChannel ok\n", "SelectStackAdjust ok\n", NULL };
+	run_ok("select_duplicate", NULL, want);
+}
+
+Test(select, ten_thousand_goroutines_in_one_select_each)
+{
+	const char *want[] = { "10000 selects woken by sends ok\n", "10000 selects woken by close ok\n",
+		               "10000 selects timed out ok\n", NULL };
+	run_ok("select_many", NULL, want);
+}
+
+Test(select, timeouts)
+{
+	const char *want[] = { "timeout ok\n", "no cases ok\n", "timeouts racing partners ok", "stale timer ok\n",
+		               "partner before timeout ok\n", "done\n", NULL };
+	run_ok("select_timeout", NULL, want);
+}
+
+/* Run chan_fatal in mode under every GOMAXPROCS: status 2, msg on stderr
+   followed by a blank line and a traceback whose first line starts with
+   "goroutine " and, when given, shows the goroutine's state. */
+static void run_fatal(const char *mode, const char *msg, const char *state)
+{
+	const char *args[] = { mode, NULL };
+	for (int i = 0; i < 3; i++) {
+		struct run r = run_prog("chan_fatal", args, NULL, test_procs[i], LIMIT);
+		cr_expect_eq(r.status, 2, "%s GOMAXPROCS=%d status %d\n%s%s", mode, test_procs[i], r.status, r.out, r.err);
+		char want[256];
+		snprintf(want, sizeof want, "%s\n\ngoroutine ", msg);
+		expect_err(r, want);
+		if (state)
+			expect_err(r, state);
+		cr_expect(!strstr(r.out, "not reached"), "%s: went on after the error\n%s", mode, r.out);
+		run_free(&r);
+	}
+}
+
+Test(fatal, send_on_closed_channel)
+{
+	run_fatal("send_closed", "panic: send on closed channel", " [running]:\n");
+	run_fatal("send_closed_buffered", "panic: send on closed channel", " [running]:\n");
+	run_fatal("select_send_closed", "panic: send on closed channel", "goroutine 1 [running]:\n");
+}
+
+Test(fatal, blocked_sender_dies_when_the_channel_is_closed)
+{
+	run_fatal("send_blocked", "panic: send on closed channel", " [running]:\n");
+	run_fatal("select_send_blocked", "panic: send on closed channel", " [running]:\n");
+}
+
+Test(fatal, close_of_closed_and_of_nil_channel)
+{
+	run_fatal("close_closed", "panic: close of closed channel", "goroutine 1 [running]:\n");
+	run_fatal("close_nil", "panic: close of nil channel", "goroutine 1 [running]:\n");
+}
+
+Test(fatal, blocking_for_ever_is_a_deadlock)
+{
+	const char *dl = "fatal error: all goroutines are asleep - deadlock!";
+	run_fatal("deadlock_recv", dl, "goroutine 1 [chan receive]:\n");
+	run_fatal("deadlock_send_nil", dl, "goroutine 1 [chan send (nil chan)]:\n");
+	run_fatal("deadlock_recv_nil", dl, "goroutine 1 [chan receive (nil chan)]:\n");
+	run_fatal("deadlock_select", dl, "goroutine 1 [select]:\n");
+	run_fatal("deadlock_select_nil", dl, "goroutine 1 [select]:\n");
+	run_fatal("deadlock_select_nocases", dl, "goroutine 1 [select (no cases)]:\n");
+}
