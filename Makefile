@@ -15,7 +15,8 @@ WARN := -std=c11 -Wall -Wextra -Werror
 # Frame pointers for tracebacks; local-exec TLS because the runtime is always
 # linked into the executable; no stack protector on code that switches stacks.
 RTFLAGS := $(WARN) $(CFLAGS) -D_GNU_SOURCE -fno-omit-frame-pointer \
-	-ftls-model=local-exec -fno-stack-protector -Iruntime -Iinclude
+	-ftls-model=local-exec -fno-stack-protector -ffunction-sections -fdata-sections \
+	-Iruntime -Iinclude
 GORTCC := bin/gortcc
 
 RT_SRCS := $(wildcard runtime/*.c) $(wildcard libc-shim/*.c) $(wildcard crt/*.c)
