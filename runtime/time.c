@@ -1,26 +1,65 @@
 /*
- * time.c: timers on per-P heaps, and sleep (Go's time.go).
+ * time.c: timers on per-P heaps, gort_sleep and gort_nanotime (Go's
+ * time.go: addtimer, deltimer, checkTimers, runtimer, moveTimers,
+ * timeSleep).
  *
- * Each P keeps its timers in a binary min-heap ordered by when, guarded by
- * pp->timerslock; pp->timer0when mirrors the root so that the scheduler can
- * tell without the lock whether anything is due. A timer remembers its P
- * and index, so deltimer can take it off whichever heap holds it. Timer
- * functions run on g0 with no lock held: they may call goready.
+ * Timer heaps
+ * Every P has a 4-ary min-heap of timers ordered by when (pp->timers,
+ * pp->ntimers), guarded by pp->timerslock. pp->timer0when mirrors the
+ * root's when, or 0 when the heap is empty, so that the scheduler can see
+ * without the lock whether any timer is due; it is written under the lock
+ * only. A when of 0 would read as "no timer", so addtimer stores at least 1.
+ * A timer goes on the heap of the P its adder runs on, and is run by
+ * whichever M calls checkTimers for that P first: its owner in schedule
+ * or findrunnable, or a thief in stealWork when the P is idle.
+ *
+ * Timer states (t->status)
+ *   timerNoStatus  not on any heap: new, deleted, or a one-shot timer
+ *                  taken off its heap to be run. t->pp is NULL, t->idx -1.
+ *   timerWaiting   on t->pp's heap at index t->idx.
+ * Both fields and the status change only under the timerslock of the heap
+ * concerned (both locks for timersmove). deltimer reads t->pp without a
+ * lock to learn which lock to take, and checks it again under that lock,
+ * since timersmove may have moved the timer meanwhile. Ps are never freed,
+ * so a stale pp is still a lock to take.
+ *
+ * Running a timer (Go's runtimer, runOneTimer)
+ * Under the lock, a one-shot timer is taken off its heap (timerNoStatus)
+ * and a periodic one is re-armed in place; f, arg and seq are copied; then
+ * the lock is dropped and f(arg, seq) runs on g0 with no runtime lock held,
+ * so it may call goready. Nothing touches the timer once the lock is
+ * dropped: its owner may reuse or free it as soon as it is no longer
+ * pending. The price, as in Go, is that deltimer may return false while
+ * f is still running on another M; owners for which a late f matters make
+ * it harmless (select.c passes a generation in seq).
+ *
+ * Lock order: channel locks, then a timerslock, then sched.lock is never
+ * taken inside it: wakeNetPoller (which may take sched.lock) is called
+ * after the timerslock is dropped. procresize holds sched.lock when it
+ * calls timersmove, which therefore wakes nobody.
  */
-#include "runtime.h"
-
+#include <errno.h>
 #include <stdlib.h>
 #include <time.h>
+#include <sys/syscall.h>
 
-enum { TIMER_IDLE, TIMER_WAITING, TIMER_RUNNING };
+#include <gort.h>
 
-static void siftup(p *pp, int i)
+#include "runtime.h"
+
+enum { timerNoStatus, timerWaiting };
+
+/* Children of heap slot i are 4i+1 .. 4i+4: a shallower heap than a binary
+   one, so fewer cache misses on sift-up, which is what adding does. */
+enum { HEAP_ARITY = 4 };
+
+static void siftupTimer(timer **h, int i)
 {
-	timer **h = pp->timers;
 	timer *t = h[i];
+	int64_t when = t->when;
 	while (i > 0) {
-		int parent = (i - 1) / 2;
-		if (h[parent]->when <= t->when)
+		int parent = (i - 1) / HEAP_ARITY;
+		if (when >= h[parent]->when)
 			break;
 		h[i] = h[parent];
 		h[i]->idx = i;
@@ -30,157 +69,200 @@ static void siftup(p *pp, int i)
 	t->idx = i;
 }
 
-static void siftdown(p *pp, int i)
+static void siftdownTimer(timer **h, int n, int i)
 {
-	timer **h = pp->timers;
-	int n = pp->ntimers;
 	timer *t = h[i];
+	int64_t when = t->when;
 	for (;;) {
-		int c = 2 * i + 1;
+		int c = HEAP_ARITY * i + 1;
 		if (c >= n)
 			break;
-		if (c + 1 < n && h[c + 1]->when < h[c]->when)
-			c++;
-		if (t->when <= h[c]->when)
+		int best = c;
+		int64_t w = h[c]->when;
+		for (int k = c + 1; k < c + HEAP_ARITY && k < n; k++) {
+			if (h[k]->when < w) {
+				w = h[k]->when;
+				best = k;
+			}
+		}
+		if (w >= when)
 			break;
-		h[i] = h[c];
+		h[i] = h[best];
 		h[i]->idx = i;
-		i = c;
+		i = best;
 	}
 	h[i] = t;
 	t->idx = i;
 }
 
-static void updatewhen(p *pp)
+/* Keep pp->timer0when equal to the earliest when. pp->timerslock held. */
+static void updateTimer0When(p *pp)
 {
-	atomic_store(&pp->timer0when, pp->ntimers ? pp->timers[0]->when : 0);
+	int64_t w = pp->ntimers > 0 ? pp->timers[0]->when : 0;
+	atomic_store(&pp->timer0when, w);
 }
 
-/* timerslock held. False when the heap cannot grow. */
-static bool heapadd(p *pp, timer *t)
+/* Put t on pp's heap (Go's doaddtimer). pp->timerslock held. */
+static void doaddtimer(p *pp, timer *t)
 {
 	if (pp->ntimers == pp->captimers) {
-		int ncap = pp->captimers ? pp->captimers * 2 : 16;
-		timer **nh = realloc(pp->timers, (size_t)ncap * sizeof *nh);
-		if (!nh)
-			return false;
-		pp->timers = nh;
-		pp->captimers = ncap;
+		int cap = pp->captimers ? 2 * pp->captimers : 16;
+		timer **h = realloc(pp->timers, (size_t)cap * sizeof *h);
+		if (!h) {
+			unlock(&pp->timerslock);
+			fatal("out of memory");
+		}
+		pp->timers = h;
+		pp->captimers = cap;
 	}
-	t->pp = pp;
-	pp->timers[pp->ntimers] = t;
-	siftup(pp, pp->ntimers++);
-	return true;
+	__atomic_store_n(&t->pp, pp, __ATOMIC_RELEASE);
+	atomic_store_explicit(&t->status, timerWaiting, memory_order_relaxed);
+	int i = pp->ntimers++;
+	pp->timers[i] = t;
+	siftupTimer(pp->timers, i);
 }
 
-/* timerslock held; t is on pp's heap. */
-static void heapdel(p *pp, timer *t)
+/* Take the timer at index i off pp's heap (Go's dodeltimer). Its status and
+   pp are the caller's to set. pp->timerslock held. */
+static void dodeltimer(p *pp, int i)
 {
-	int i = t->idx;
+	timer **h = pp->timers;
 	int last = --pp->ntimers;
+	h[i]->idx = -1;
 	if (i != last) {
-		pp->timers[i] = pp->timers[last];
-		pp->timers[i]->idx = i;
-		siftdown(pp, i);
-		siftup(pp, pp->timers[i]->idx);
+		h[i] = h[last];
+		h[i]->idx = i;
+		siftupTimer(h, i);
+		siftdownTimer(h, pp->ntimers, h[i]->idx == i ? i : h[i]->idx);
+		/* siftup moved the replacement up, or left it at i for siftdown;
+		   either way the slot that was i now holds a valid subtree. */
 	}
+	h[last] = 0;
+}
+
+static void cleartimer(timer *t)
+{
 	t->idx = -1;
-	t->pp = 0;
+	atomic_store_explicit(&t->status, timerNoStatus, memory_order_relaxed);
+	__atomic_store_n(&t->pp, (p *)0, __ATOMIC_RELEASE);
 }
 
 void addtimer(timer *t)
 {
 	if (t->when <= 0)
 		t->when = 1;
+	if (t->period < 0)
+		throw("addtimer: negative period");
+	if (atomic_load_explicit(&t->status, memory_order_relaxed) != timerNoStatus)
+		throw("addtimer: timer already in use");
 	g *gp = getg();
 	p *pp = gp && gp->m ? gp->m->p : 0;
 	if (!pp)
-		pp = allp[0];
+		throw("addtimer: no P");
+	int64_t when = t->when;
 	lock(&pp->timerslock);
-	if (!heapadd(pp, t)) {
-		unlock(&pp->timerslock);
-		fatal("out of memory");
-	}
-	atomic_store(&t->status, TIMER_WAITING);
-	updatewhen(pp);
+	doaddtimer(pp, t);
+	bool first = pp->timers[0] == t;
+	if (first)
+		updateTimer0When(pp);
 	unlock(&pp->timerslock);
-	wakeNetPoller(t->when);
+	/* t may have fired and been reused by now: only the copy of when is
+	   ours. A timer that is not the earliest of its P changes nothing for
+	   whoever waits for that P's earliest one. */
+	if (first)
+		wakeNetPoller(when);
 }
 
 bool deltimer(timer *t)
 {
 	for (;;) {
-		p *pp = t->pp;
-		if (!pp) {
-			/* Not on a heap: never added, already run, or being run. */
-			while (atomic_load(&t->status) == TIMER_RUNNING)
-				osyield();
+		p *pp = __atomic_load_n(&t->pp, __ATOMIC_ACQUIRE);
+		if (!pp)
 			return false;
-		}
 		lock(&pp->timerslock);
 		if (t->pp != pp) {
-			/* Moved by timersmove or run meanwhile: look again. */
+			/* Run or moved to another P meanwhile. */
 			unlock(&pp->timerslock);
 			continue;
 		}
-		heapdel(pp, t);
-		atomic_store(&t->status, TIMER_IDLE);
-		updatewhen(pp);
+		if (t->idx < 0 || t->idx >= pp->ntimers || pp->timers[t->idx] != t)
+			throw("deltimer: timer not at its index");
+		dodeltimer(pp, t->idx);
+		cleartimer(t);
+		updateTimer0When(pp);
 		unlock(&pp->timerslock);
 		return true;
 	}
 }
 
+/* Run every timer of pp due at now (Go's checkTimers and runtimer). pp is
+   the caller's own P, or an idle one it is stealing from: the lock, not
+   ownership, makes each timer run once. */
 int64_t checkTimers(p *pp, int64_t now, bool *ran)
 {
 	*ran = false;
 	int64_t next = atomic_load(&pp->timer0when);
-	if (next == 0 || next > now)
+	if (next == 0 || now < next)
 		return next;
 	lock(&pp->timerslock);
-	while (pp->ntimers > 0 && pp->timers[0]->when <= now) {
+	while (pp->ntimers > 0) {
 		timer *t = pp->timers[0];
-		heapdel(pp, t);
+		if (t->when > now)
+			break;
 		void (*f)(void *, uintptr_t) = t->f;
 		void *arg = t->arg;
 		uintptr_t seq = t->seq;
 		if (t->period > 0) {
-			/* Re-armed before it runs, from when it was due. */
-			t->when += t->period * (1 + (now - t->when) / t->period);
-			heapadd(pp, t);
+			/* Skip the periods missed, as Go does, so a late P does
+			   not run a burst of them. */
+			int64_t late = now - t->when;
+			int64_t n = late / t->period + 1;
+			if (n > (INT64_MAX - t->when) / t->period)
+				t->when = INT64_MAX;
+			else
+				t->when += n * t->period;
+			siftdownTimer(pp->timers, pp->ntimers, 0);
 		} else {
-			atomic_store(&t->status, TIMER_RUNNING);
+			dodeltimer(pp, 0);
+			cleartimer(t);
 		}
-		updatewhen(pp);
+		updateTimer0When(pp);
 		unlock(&pp->timerslock);
 		f(arg, seq);
 		*ran = true;
-		if (t->period <= 0) {
-			uint32_t r = TIMER_RUNNING;
-			atomic_compare_exchange_strong(&t->status, &r, TIMER_IDLE);
-		}
 		lock(&pp->timerslock);
 	}
-	next = pp->ntimers ? pp->timers[0]->when : 0;
-	updatewhen(pp);
+	updateTimer0When(pp);
+	next = atomic_load_explicit(&pp->timer0when, memory_order_relaxed);
 	unlock(&pp->timerslock);
 	return next;
 }
 
+/* procresize is destroying from: its timers go to to (Go's moveTimers).
+   The world is stopped and sched.lock held, so wake nobody: the scheduler
+   looks at every P's timer0when when the world starts again. */
 void timersmove(p *from, p *to)
 {
+	if (from == to)
+		return;
+	/* The only place that holds two timerslocks, and it runs once at a
+	   time (under sched.lock), so the order between them is free. */
 	lock(&from->timerslock);
 	lock(&to->timerslock);
-	for (int i = 0; i < from->ntimers; i++)
-		if (!heapadd(to, from->timers[i]))
-			fatal("out of memory");
+	for (int i = 0; i < from->ntimers; i++) {
+		timer *t = from->timers[i];
+		from->timers[i] = 0;
+		doaddtimer(to, t);
+	}
 	from->ntimers = 0;
-	updatewhen(from);
-	updatewhen(to);
+	updateTimer0When(from);
+	updateTimer0When(to);
 	unlock(&to->timerslock);
 	unlock(&from->timerslock);
 }
 
+/* Is any timer pending on any P? checkdead calls this under sched.lock,
+   which procresize holds too, so allp and gomaxprocs are stable. */
 bool timerspending(void)
 {
 	for (int32_t i = 0; i < gomaxprocs; i++)
@@ -189,49 +271,73 @@ bool timerspending(void)
 	return false;
 }
 
-int64_t gort_nanotime(void)
-{
-	return nanotime();
-}
+/* ---- gort_sleep (Go's timeSleep) ---- */
 
-static void sleepwake(void *arg, uintptr_t seq)
+/* g->timer's f: the sleeper's time is up. */
+static void goroutineReady(void *arg, uintptr_t seq)
 {
 	(void)seq;
 	goready(arg);
 }
 
-static bool sleepcommit(g *gp, void *arg)
+/* gopark's unlock function for sleep (Go's resetForSleep): the timer is
+   armed only once gp can no longer run, so that a timer firing at once on
+   another M cannot goready a goroutine that is still on its own stack. */
+static bool resetForSleep(g *gp, void *arg)
 {
 	(void)gp;
 	addtimer(arg);
 	return true;
 }
 
+/* Off the scheduler (a thread the program made, or before main): sleep in
+   the kernel until the deadline, through any signal. */
+static void threadsleep(int64_t end)
+{
+	for (;;) {
+		int64_t now = nanotime();
+		if (now >= end)
+			return;
+		int64_t ns = end - now;
+		struct timespec ts = { ns / 1000000000, ns % 1000000000 };
+		rawsyscall6(SYS_nanosleep, (long)&ts, 0, 0, 0, 0, 0);
+	}
+}
+
 void gort_sleep(int64_t ns)
 {
 	if (ns <= 0)
 		return;
+	int64_t now = nanotime();
+	int64_t end = ns > INT64_MAX - now ? INT64_MAX : now + ns;
 	g *gp = getg();
-	if (!gp || !gp->m || gp == gp->m->g0) {
-		/* A thread of the program's own: sleep the thread. */
-		struct timespec ts = { ns / 1000000000, ns % 1000000000 };
-		while (nanosleep(&ts, &ts) != 0)
-			;
+	m *mp = gp ? gp->m : 0;
+	if (!mp || mp->curg != gp || !mp->p) {
+		threadsleep(end);
 		return;
 	}
 	timer *t = gp->timer;
 	if (!t) {
+		/* Made on first use and kept with the G, which is never freed. */
 		t = calloc(1, sizeof *t);
 		if (!t)
 			fatal("out of memory");
 		t->idx = -1;
 		gp->timer = t;
 	}
-	t->when = nanotime() + ns;
-	t->period = 0;
-	t->f = sleepwake;
-	t->arg = gp;
-	/* Added after the G is parked, so the timer cannot fire on a G that
-	   is still running. */
-	gopark(sleepcommit, t, "sleep");
+	/* The timer fires at end or later, never earlier; the loop only
+	   guards the promise against a wake-up from elsewhere. */
+	do {
+		t->when = end;
+		t->period = 0;
+		t->f = goroutineReady;
+		t->arg = gp;
+		t->seq = 0;
+		gopark(resetForSleep, t, "sleep");
+	} while (nanotime() < end);
+}
+
+int64_t gort_nanotime(void)
+{
+	return nanotime();
 }
