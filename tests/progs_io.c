@@ -1,0 +1,362 @@
+/*
+ * progs_io.c: whole programs for the libc shim, the netpoller, sysmon and
+ * preemption (issue 4): ordinary blocking calls park the goroutine, not
+ * the thread, under GOMAXPROCS=1 and 2 (and 4 where it is cheap).
+ * Nothing here asserts on timing beyond generous bounds: the programs
+ * report what happened and the tests check it.
+ */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define LIMIT 60.0
+
+#define expect_out(r, s) \
+	cr_expect(strstr((r).out, (s)), "GOMAXPROCS=%d: stdout lacks \"%s\":\n%s\nstderr:\n%s", procs, (s), \
+	          (r).out, (r).err)
+#define expect_ok(r) \
+	cr_expect((r).status == 0 && !(r).timedout, "GOMAXPROCS=%d: status %d%s\n%s\nstderr:\n%s", procs, \
+	          (r).status, (r).timedout ? " (timed out)" : "", (r).out, (r).err)
+
+static const int procs12[] = { 1, 2 };
+
+static int count(const char *s, const char *sub)
+{
+	int n = 0;
+	for (const char *p = s; (p = strstr(p, sub)); p += strlen(sub))
+		n++;
+	return n;
+}
+
+Test(io, read_on_an_empty_pipe_parks_only_the_goroutine)
+{
+	for (int i = 0; i < 3; i++) {
+		int procs = test_procs[i];
+		struct run r = run_prog("io_pipe", NULL, NULL, procs, LIMIT);
+		expect_ok(r);
+		expect_out(r, "reader blocked, others ran; O_NONBLOCK visible: 0\n");
+		expect_out(r, "reader got 5 bytes: hello\n");
+		expect_out(r, "big: wrote 1048576 read 1048576 same 1 eof 0\n");
+		run_free(&r);
+	}
+}
+
+Test(io, close_under_a_waiter_wakes_it_with_ebadf)
+{
+	for (int i = 0; i < 3; i++) {
+		int procs = test_procs[i];
+		struct run r = run_prog("io_close", NULL, NULL, procs, LIMIT);
+		expect_ok(r);
+		cr_expect_eq(count(r.out, "read: woke ret=-1 errno=EBADF\n"), 3, "%s", r.out);
+		expect_out(r, "accept: woke ret=-1 errno=EBADF\n");
+		expect_out(r, "recv: woke ret=-1 errno=EBADF\n");
+		expect_out(r, "write: woke ret=-1 errno=EBADF\n");
+		expect_out(r, "new pipe: 2 ok\n");
+		cr_expect(!strstr(r.out, "not blocked") && !strstr(r.out, "STILL"), "%s", r.out);
+		run_free(&r);
+	}
+}
+
+Test(io, user_nonblocking_descriptors_still_get_eagain)
+{
+	static const char want[] =
+		"pipe2 O_NONBLOCK: read EAGAIN, F_GETFL nb=1\n"
+		"after F_SETFL 0: nb=0 read ok\n"
+		"plain pipe: read ok nb=0\n"
+		"FIONBIO 1: nb=1 read EAGAIN\n"
+		"FIONBIO 0: nb=0 read ok\n"
+		"F_SETFL O_NONBLOCK: nb=1 read EAGAIN\n"
+		"dup: nb=0 read ok\n"
+		"F_DUPFD_CLOEXEC: nb=0\n"
+		"SOCK_NONBLOCK: recv EAGAIN read EAGAIN nb=1\n"
+		"MSG_DONTWAIT: recv EAGAIN nb=0\n"
+		"blocking socket: recv ok\n"
+		"listener SOCK_NONBLOCK: accept EAGAIN nb=1\n"
+		"accept4 SOCK_NONBLOCK: ok listener nb=0 accepted nb=1 recv EAGAIN\n"
+		"listener made non-blocking: accept EAGAIN nb=1\n";
+	for (int i = 0; i < 3; i++) {
+		int procs = test_procs[i];
+		struct run r = run_prog("io_nonblock", NULL, NULL, procs, LIMIT);
+		expect_ok(r);
+		cr_expect_str_eq(r.out, want);
+		run_free(&r);
+	}
+}
+
+Test(io, wrappers_on_a_plain_pthread_behave_like_libc)
+{
+	for (int i = 0; i < 3; i++) {
+		int procs = test_procs[i];
+		struct run r = run_prog("io_pthread", NULL, NULL, procs, LIMIT);
+		expect_ok(r);
+		expect_out(r, "goroutine read: 1, F_GETFL nb=0\n");
+		expect_out(r, "pthread read on a switched pipe: 4 'late' (blocked until data)\n");
+		expect_out(r, "pthread read(-1): -1 EBADF\n");
+		expect_out(r, "pthread usleep 20ms: slept >= 20ms: 1\n");
+		expect_out(r, "pthread_cancel of a thread in read (plain pipe): cancelled\n");
+		expect_out(r, "pthread_cancel of a thread in read (switched pipe): cancelled\n");
+		expect_out(r, "goroutine read, fd closed by a pthread: -1 EBADF\n");
+		run_free(&r);
+	}
+}
+
+Test(io, sleeping_goroutines_park_and_use_no_cpu)
+{
+	for (int i = 0; i < 2; i++) {
+		int procs = procs12[i];
+		struct run r = run_prog("io_sleep", NULL, NULL, procs, LIMIT);
+		expect_ok(r);
+		expect_out(r, "usleep 30ms: r=0 slept>=30ms 1 others ran 1\n");
+		expect_out(r, "sleep(0)=0 nanosleep 2ms r=0 rem untouched 1 slept 1\n");
+		expect_out(r, "nanosleep bad tv_nsec: -1 EINVAL\n");
+		expect_out(r, "clock_nanosleep negative: EINVAL\n");
+		expect_out(r, "clock_nanosleep thread CPU clock: EINVAL\n");
+		expect_out(r, "clock_nanosleep TIMER_ABSTIME: r=0 not early 1\n");
+		expect_out(r, "cpu while all asleep: low");
+		expect_out(r, "1000 sleepers woke\n");
+		run_free(&r);
+	}
+}
+
+Test(io, blocking_system_calls_release_the_p)
+{
+	for (int i = 0; i < 2; i++) {
+		int procs = procs12[i];
+		struct run r = run_prog("io_syscall", NULL, NULL, procs, LIMIT);
+		expect_ok(r);
+		expect_out(r, "waitpid: others ran while it blocked: 1, still blocked: 1\n");
+		expect_out(r, "waitpid: child status 7\n");
+		expect_out(r, "flock: others ran while it blocked: 1, still blocked: 1\n");
+		expect_out(r, "flock: got the lock after the holder let go: 1\n");
+		expect_out(r, "pthread_mutex_lock: others ran while it blocked: 1, still blocked: 1\n");
+		expect_out(r, "pthread_mutex_lock: got it\n");
+		run_free(&r);
+	}
+}
+
+Test(io, signals_keep_their_default_behaviour)
+{
+	static const struct {
+		const char *mode;
+		int status;
+		const char *out;
+	} cases[] = {
+		{ "sigpipe", 128 + SIGPIPE, "" },
+		{ "sigpipe-ign", 0, "write returned -1 EPIPE\n" },
+		{ "sigpipe-sock", 128 + SIGPIPE, "" },
+		{ "sigint", 128 + SIGINT, "parked\n" },
+		{ "sigterm", 128 + SIGTERM, "parked\n" },
+		{ "handler", 0, "handler ran\nread returned 1\n" },
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+		for (int i = 0; i < 2; i++) {
+			int procs = procs12[i];
+			const char *args[] = { cases[c].mode, NULL };
+			struct run r = run_prog("io_signals", args, NULL, procs, LIMIT);
+			cr_expect_eq(r.status, cases[c].status, "%s GOMAXPROCS=%d: status %d\n%s%s", cases[c].mode,
+			             procs, r.status, r.out, r.err);
+			cr_expect_str_eq(r.out, cases[c].out, "%s", cases[c].mode);
+			run_free(&r);
+		}
+	}
+}
+
+Test(io, stdio_parks_and_keeps_lines_whole)
+{
+	for (int i = 0; i < 3; i++) {
+		int procs = test_procs[i];
+		struct run r = run_prog("io_stdio", NULL, NULL, procs, LIMIT);
+		expect_ok(r);
+		expect_out(r, "FILE layout matches musl 1.2.3: 1 1\n");
+		expect_out(r, "fgets on a pipe: others ran meanwhile, got 7 bytes\n");
+		expect_out(r, "stdio on a socket: sent 1 echoed 1 back 1048576 same 1\n");
+		/* 50 goroutines x 200 lines, each whole. */
+		int whole = 0, lines = 0;
+		for (char *l = r.out; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : 0) {
+			long id;
+			int k, n = 0;
+			if (strncmp(l, "line ", 5))
+				continue;
+			lines++;
+			if (sscanf(l, "line %ld %d %n", &id, &k, &n) == 2 && n &&
+			    !strncmp(l + n, "...............................................\n", 48))
+				whole++;
+		}
+		cr_expect(lines == 10000 && whole == 10000, "GOMAXPROCS=%d: %d lines, %d whole", procs, lines, whole);
+		run_free(&r);
+	}
+}
+
+Test(net, ten_thousand_concurrent_loopback_connections, .timeout = 300)
+{
+	for (int i = 0; i < 2; i++) {
+		int procs = procs12[i];
+		struct run r = run_prog("net_echo", NULL, NULL, procs, 120);
+		if (strstr(r.out, "skip:"))
+			cr_skip_test("%s", r.out);
+		expect_ok(r);
+		expect_out(r, "client: 10000 connections, 10000 completed all 3 round trips (30000 in all)\n");
+		expect_out(r, "server: peak 10000 concurrent connections, served 10000, client exit 0\n");
+		run_free(&r);
+	}
+}
+
+Test(net, emfile_on_accept_keeps_the_server_serving)
+{
+	for (int i = 0; i < 2; i++) {
+		int procs = procs12[i];
+		struct run r = run_prog("net_emfile", NULL, NULL, procs, LIMIT);
+		expect_ok(r);
+		expect_out(r, "echoed 40 of 40; accepted 40; EMFILE seen: yes\n");
+		run_free(&r);
+	}
+}
+
+Test(net, resets_and_refusals_reach_the_waiters)
+{
+	for (int i = 0; i < 2; i++) {
+		int procs = procs12[i];
+		struct run r = run_prog("net_reset", NULL, NULL, procs, LIMIT);
+		expect_ok(r);
+		expect_out(r, "server read after client reset: ECONNRESET\n");
+		expect_out(r, "server write after reset: -1 failed as it should\n");
+		expect_out(r, "client read after server reset: ECONNRESET\n");
+		expect_out(r, "connect to a closed port: -1 ECONNREFUSED\n");
+		expect_out(r, "500 concurrent connects: 500 echoed\n");
+		run_free(&r);
+	}
+}
+
+Test(preempt, a_tight_loop_does_not_starve_the_others)
+{
+	const char *nspin[] = { "1", "3" };
+	for (int k = 0; k < 2; k++) {
+		for (int i = 0; i < 2; i++) {
+			int procs = procs12[i];
+			const char *args[] = { nspin[k], NULL };
+			struct run r = run_prog("preempt_spin", args, NULL, procs, LIMIT);
+			expect_ok(r);
+			char want[128];
+			snprintf(want, sizeof want, "%s spinners started, the napper napped 5 times, main returns", nspin[k]);
+			expect_out(r, want);
+			run_free(&r);
+		}
+	}
+}
+
+Test(samples, spin_finishes)
+{
+	const char *argv[] = { build_path("samples/spin"), NULL };
+	struct run r = run_cmd(argv, NULL, LIMIT);
+	int procs = 1;
+	expect_ok(r);
+	expect_out(r, "main: tick 5, the spinner counted to ");
+	expect_out(r, "main returns; the spinner is still spinning\n");
+	run_free(&r);
+}
+
+/* Start a sample server on a free port; returns its pid and port. */
+static pid_t startserver(const char *name, int *port)
+{
+	int p[2];
+	cr_assert(pipe(p) == 0);
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		dup2(p[1], 1);
+		close(p[0]);
+		const char *path = build_path(name);
+		execl(path, path, "0", (char *)0);
+		_exit(127);
+	}
+	close(p[1]);
+	FILE *f = fdopen(p[0], "r");
+	char line[256] = "";
+	cr_assert(fgets(line, sizeof line, f), "%s printed nothing", name);
+	fclose(f);
+	char *colon = strrchr(line, ':');
+	cr_assert(colon, "%s", line);
+	*port = atoi(colon + 1);
+	cr_assert(*port > 0, "%s", line);
+	return pid;
+}
+
+static int dial(int port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert(connect(fd, (struct sockaddr *)&a, sizeof a) == 0);
+	return fd;
+}
+
+static void stopserver(pid_t pid)
+{
+	kill(pid, SIGTERM);
+	int st;
+	waitpid(pid, &st, 0);
+	cr_expect(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "status %#x", st);
+}
+
+static size_t readfull(int fd, char *buf, size_t len)
+{
+	size_t have = 0;
+	while (have < len) {
+		ssize_t n = read(fd, buf + have, len - have);
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+	}
+	return have;
+}
+
+Test(samples, echo_serves_many_clients)
+{
+	int port;
+	pid_t pid = startserver("samples/echo", &port);
+	enum { N = 100 };
+	int fds[N];
+	for (int i = 0; i < N; i++)
+		fds[i] = dial(port);
+	for (int i = 0; i < N; i++) {
+		char msg[32], back[32];
+		int len = snprintf(msg, sizeof msg, "message %d", i);
+		cr_assert(write(fds[i], msg, (size_t)len) == len);
+		cr_expect(readfull(fds[i], back, (size_t)len) == (size_t)len && !memcmp(msg, back, (size_t)len));
+	}
+	for (int i = 0; i < N; i++)
+		close(fds[i]);
+	stopserver(pid);
+}
+
+Test(samples, httpd_keeps_connections_alive)
+{
+	int port;
+	pid_t pid = startserver("samples/httpd", &port);
+	int fd = dial(port);
+	static const char req[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+	static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 14\r\n\r\n"
+	                           "Hello, World!\n";
+	char buf[256];
+	for (int i = 0; i < 3; i++) {
+		cr_assert(write(fd, req, sizeof req - 1) == (ssize_t)(sizeof req - 1));
+		size_t n = readfull(fd, buf, sizeof resp - 1);
+		cr_expect(n == sizeof resp - 1 && !memcmp(buf, resp, n), "request %d: %.*s", i, (int)n, buf);
+	}
+	/* Two pipelined requests, the second asking to close. */
+	static const char two[] = "GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\nConnection: close\r\n\r\n";
+	cr_assert(write(fd, two, sizeof two - 1) == (ssize_t)(sizeof two - 1));
+	size_t n = readfull(fd, buf, sizeof buf);
+	cr_expect_eq(n, 2 * (sizeof resp - 1), "%.*s", (int)n, buf);
+	close(fd);
+	stopserver(pid);
+}
