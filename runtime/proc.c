@@ -768,23 +768,33 @@ int64_t go(void (*fn)(void *), void *arg)
 	if (unlikely(atomic_load_explicit(&gp->preempt, memory_order_relaxed)))
 		mcall(gopreempt_m);
 	/* Back-pressure (not in Go): a goroutine that starts goroutines faster
-	   than the Ps retire them gives its P to them once the global queue is
-	   deep. Every queued goroutine holds a stack; left alone, a spawning
-	   loop keeps tens of thousands alive until the next preemption, each
-	   on freshly faulted memory, where a bounded set reuses warm stacks.
-	   When yielding does not drain the queue (the goroutines stay
+	   than the Ps retire them gives its P to them once its run queue is
+	   half full. Every queued goroutine holds a stack; left alone, a
+	   spawning loop keeps tens of thousands alive until the next
+	   preemption, each on freshly faulted memory, and spills its queue
+	   into the global one, under sched.lock, where the other Ps fight for
+	   it. Yielding early keeps the live set within the stack caches and
+	   the work on the lock-free local queues (idle Ps steal from them).
+	   When yielding does not shorten the queue (the goroutines stay
 	   runnable), the yields back off exponentially. */
-	else if (unlikely(sched.runqsize > RUNQ_SIZE)) {
-		if (gp->bpskip > 0) {
-			gp->bpskip--;
-		} else {
-			int32_t before = sched.runqsize;
-			mcall(gosched_m);
-			if (sched.runqsize * 2 < before)
-				gp->bpinterval = 0;
-			else if (gp->bpinterval < (1u << 20))
-				gp->bpinterval = gp->bpinterval ? gp->bpinterval * 2 : 1;
-			gp->bpskip = gp->bpinterval;
+	else {
+		p *pp = gp->m->p;
+		uint32_t qlen = atomic_load_explicit(&pp->runqtail, memory_order_relaxed) -
+		                atomic_load_explicit(&pp->runqhead, memory_order_relaxed);
+		if (unlikely(qlen > RUNQ_SIZE / 2)) {
+			if (gp->bpskip > 0) {
+				gp->bpskip--;
+			} else {
+				mcall(gosched_m);
+				pp = gp->m->p;
+				uint32_t after = atomic_load_explicit(&pp->runqtail, memory_order_relaxed) -
+				                 atomic_load_explicit(&pp->runqhead, memory_order_relaxed);
+				if (after * 2 < qlen)
+					gp->bpinterval = 0;
+				else if (gp->bpinterval < (1u << 20))
+					gp->bpinterval = gp->bpinterval ? gp->bpinterval * 2 : 1;
+				gp->bpskip = gp->bpinterval;
+			}
 		}
 	}
 	return id;
