@@ -46,7 +46,8 @@ static bool canspin(int iter)
 	    gomaxprocs <= atomic_load(&sched.npidle) + atomic_load(&sched.nmspinning) + 1)
 		return false;
 	g *gp = getg();
-	p *pp = gp && gp->m ? gp->m->p : 0;
+	m *mp = gp ? gp->m : 0;
+	p *pp = mp && mp->curg == gp ? mp->p : 0;
 	return pp && runqempty(pp);
 }
 

@@ -7,15 +7,17 @@
 
 #include "runtime.h"
 
-/* Wait until *addr > 0, then decrement it. lifo: queue at the front (a
-   waiter that was woken and lost the race goes back first, as in Go's
-   SemacquireMutex). reason is the goroutine's wait reason. */
+/* Wait until *addr > 0, then decrement it. lifo: queue at the front of
+   the waiters on addr (gort_mutex's waiters that waited before, as in Go's
+   SemacquireMutex). reason is the goroutine's wait reason. Off the
+   scheduler (a thread the program made) the thread sleeps instead. */
 hidden void semacquire1(uint32_t *addr, bool lifo, const char *reason);
 
 /* Increment *addr and wake one waiter, if any. handoff: give the count
    straight to the woken waiter and yield to it (mutex starvation mode).
-   Without handoff, *addr is not touched after the increment, so the
-   memory may be freed by the waiter as soon as it returns. */
+   Without handoff, *addr is not touched after the increment; with it, only
+   before the waiter is woken. So the memory may be freed by the waiter as
+   soon as it returns. */
 hidden void semrelease1(uint32_t *addr, bool handoff);
 
 #endif
