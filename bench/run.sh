@@ -35,6 +35,9 @@ CFLAGS_BENCH="-std=c11 -Wall -Wextra -Werror -O2"
 #   exec  whole-process wall time and binary size of a trivial program,
 #         against musl-gcc -static too; target is the highest gort/musl
 #         time ratio that passes (size must stay under 100 KiB)
+#   echo, http  a server on 127.0.0.1 under load from another process,
+#         then holding 10,000 idle connections (kind_server); target is
+#         the lowest gort/Go requests-per-second ratio that passes
 # check: what the program must print as check= (a wrong answer is a failure).
 # A new kind of measurement (say a server driven by wrk from 127.0.0.1)
 # is a kind_NAME function that calls `row` for each line of the table.
@@ -48,6 +51,8 @@ skynet       skynet    -             -   time  499999500000  0.6
 sieve        sieve     -             -   time  48611         0.7
 mutex        mutex     -             -   time  1000000       1.0
 parked       parked    -             -   mem   100000        8
+echo         echo      -             -   echo  -             1.0
+httpd        httpd     -             -   http  -             1.0
 hello        hello     -             -   exec  -             2
 '
 
@@ -59,6 +64,7 @@ setup() {
 	command -v go >/dev/null || need="$need golang-go"
 	command -v hyperfine >/dev/null || need="$need hyperfine"
 	command -v musl-gcc >/dev/null || need="$need musl-tools"
+	command -v wrk >/dev/null || need="$need wrk"
 	if [ -n "$need" ]; then
 		echo "installing:$need" >&2
 		# shellcheck disable=SC2086
@@ -225,6 +231,112 @@ kind_exec() { # name prog env args check target
 	fi
 	row "$name (binary size)" "${sz[0]:+${sz[0]} KiB}" "${sz[1]:+${sz[1]} KiB}" "$r" \
 		"< 100 KiB (musl ${sz[2]:-?} KiB)" "$verdict"
+}
+
+# Servers: the program serves on 127.0.0.1 (argument 0: it picks a port and
+# prints "listening on ...:PORT"). Another process loads it for
+# BENCH_SERVER_SECS seconds over 100 connections: wrk for http, the load mode
+# of bench/c/echo for echo (closed loop, 64-byte messages). Then echo's idle
+# mode opens 10,000 connections, makes one exchange on each (a GET for http)
+# and holds them while the server's VmRSS is read. Three rows: requests per
+# second (gort/Go at least the target), p99 latency (no worse than Go's),
+# RSS with the idle connections (below Go's).
+SERVER_SECS=${BENCH_SERVER_SECS:-5}
+IDLE_CONNS=10000
+
+serve_once() { # side prog env kind: sets RPS, P99 (us), RSS (KiB), or RUNERR
+	local side=$1 prog=$2 kind=$4 envs=() pid port="" w
+	[ "$3" = - ] || IFS=, read -ra envs <<<"$3"
+	env ${envs[@]+"${envs[@]}"} "$OUT/$side/$prog" 0 >"$OUT/server.out" 2>&1 &
+	pid=$!
+	for ((w = 0; w < 100; w++)); do
+		sleep 0.1
+		port=$(sed -n 's|^listening on .*:\([0-9][0-9]*\)/*$|\1|p' "$OUT/server.out")
+		[ -n "$port" ] && break
+	done
+	RPS="" P99="" RSS=""
+	if [ -z "$port" ]; then
+		RUNERR="no server: $(head -c 60 "$OUT/server.out" | head -1)"
+	elif [ "$kind" = http ]; then
+		timeout -k 5 "$TIMEOUT" wrk -t2 -c100 -d"${SERVER_SECS}s" --latency \
+			"http://127.0.0.1:$port/" >"$RUNOUT" 2>&1
+		if ! grep -q -E "Non-2xx|Socket errors" "$RUNOUT"; then
+			RPS=$(awk '$1 == "Requests/sec:" { print $2 }' "$RUNOUT")
+			P99=$(awk '$1 == "99%" { v = $2; u = $2; sub(/[a-z]+$/, "", v); sub(/^[0-9.]+/, "", u)
+				print v * (u == "s" ? 1e6 : u == "ms" ? 1e3 : 1) }' "$RUNOUT")
+		fi
+	else
+		timeout -k 5 "$TIMEOUT" "$OUT/c/echo" load "$port" 100 "$SERVER_SECS" 64 >"$RUNOUT" 2>&1 &&
+			RPS=$(field rps <"$RUNOUT") P99=$(field p99_us <"$RUNOUT")
+	fi
+	[ -n "$port" ] && { echo "$side/$prog:"; cat "$RUNOUT"; } >>"$OUT/raw.txt"
+	if [ -n "$port" ] && [ -z "$RPS$P99" ]; then
+		RUNERR="load failed: $(grep -m1 -E "error|failed|Non-2xx" "$RUNOUT" | head -c 60)"
+	elif [ -n "$port" ]; then
+		"$OUT/c/echo" idle "$port" "$IDLE_CONNS" "$kind" 3 >"$OUT/idle.out" 2>&1 &
+		local idler=$!
+		for ((w = 0; w < 600; w++)); do
+			grep -q "connections ready" "$OUT/idle.out" && break
+			kill -0 "$idler" 2>/dev/null || break
+			sleep 0.1
+		done
+		if grep -q "idle: $IDLE_CONNS of $IDLE_CONNS connections ready" "$OUT/idle.out"; then
+			sleep 1
+			RSS=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status")
+		fi
+		wait "$idler"
+		cat "$OUT/idle.out" >>"$OUT/raw.txt"
+		[ -n "$RSS" ] || RUNERR="idle connections failed: $(head -c 60 "$OUT/idle.out" | head -1)"
+	fi
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	[ -n "$RSS" ]
+}
+
+kind_echo() { kind_server echo "$@"; }
+kind_http() { kind_server http "$@"; }
+
+kind_server() { # kind name prog env args check target
+	local kind=$1 name=$2 prog=$3 target=$7 side i
+	local -A err=() rps=() p99=() rss=()
+	# The load and the idle connections come from bench/c/echo.
+	[ -x "$OUT/c/echo" ] || build echo server
+	for side in go c; do
+		[ -x "$OUT/$side/$prog" ] || err[$side]="build failed"
+	done
+	[ -x "$OUT/c/echo" ] || err[go]="no load program" err[c]="no load program"
+	for ((i = 1; i <= RUNS; i++)); do
+		for side in go c; do
+			[ -n "${err[$side]:-}" ] && continue
+			if ! serve_once "$side" "$prog" "$4" "$kind"; then
+				err[$side]=$RUNERR
+				continue
+			fi
+			rps[$side]="${rps[$side]:-} $RPS" p99[$side]="${p99[$side]:-} $P99"
+			rss[$side]="${rss[$side]:-} $RSS"
+		done
+	done
+	echo "$name: rps go [${rps[go]:-} ] gort [${rps[c]:-} ]; p99 us go [${p99[go]:-} ] gort [${p99[c]:-} ];" \
+		"rss KiB go [${rss[go]:-} ] gort [${rss[c]:-} ]" >&2
+	if [ -n "${err[go]:-}${err[c]:-}" ]; then
+		row "$name" "${err[go]:+failed: ${err[go]}}" "${err[c]:+failed: ${err[c]}}" "" "" error
+		return
+	fi
+	local g c r v
+	# shellcheck disable=SC2086 # the sample lists are split on purpose
+	g=$(median ${rps[go]}) c=$(median ${rps[c]}) r=$(ratio "$c" "$g")
+	le "$target" "$r" && v=pass || v=fail
+	row "$name requests/s" "$(printf %.0f "$g")" "$(printf %.0f "$c")" "$r" "≥ ${target}x Go" "$v"
+	# shellcheck disable=SC2086
+	g=$(median ${p99[go]}) c=$(median ${p99[c]}) r=$(ratio "$c" "$g")
+	le "$c" "$g" && v=pass || v=fail
+	row "$name p99 latency" "$(ms "$(awk -v u="$g" 'BEGIN { print u * 1000 }')")" \
+		"$(ms "$(awk -v u="$c" 'BEGIN { print u * 1000 }')")" "$r" "≤ Go" "$v"
+	# shellcheck disable=SC2086
+	g=$(median ${rss[go]}) c=$(median ${rss[c]}) r=$(ratio "$c" "$g")
+	awk -v a="$c" -v b="$g" 'BEGIN { exit !(a < b) }' && v=pass || v=fail
+	row "$name RSS, $IDLE_CONNS idle connections" "$(awk -v k="$g" 'BEGIN { printf "%.1f MiB", k / 1024 }')" \
+		"$(awk -v k="$c" 'BEGIN { printf "%.1f MiB", k / 1024 }')" "$r" "< Go" "$v"
 }
 
 # report NAME TARGET TARGETTEXT UNIT [BASE]: the row of a workload from the

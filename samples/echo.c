@@ -7,6 +7,7 @@
  *
  * Prints "listening on 127.0.0.1:PORT" once it accepts connections.
  */
+#define _GNU_SOURCE 1
 #include <arpa/inet.h>
 #include <errno.h>
 #include <gort.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -32,11 +34,23 @@ static void serve(void *arg)
 	close(fd);
 }
 
+/* As many descriptors as the hard limit allows, one per client (Go
+   raises the limit the same way when it starts). */
+static void fdlimit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int port = argc > 1 ? atoi(argv[1]) : 7007;
 	/* A client that goes away mid-write is that connection's problem. */
 	signal(SIGPIPE, SIG_IGN);
+	fdlimit();
 	int ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (ls < 0) {
 		perror("socket");

@@ -9,6 +9,7 @@
  * with "Hello, World!\n", and closes the connection when the client asks
  * (Connection: close, or HTTP/1.0 without keep-alive) or goes away.
  */
+#define _GNU_SOURCE 1
 #include <arpa/inet.h>
 #include <errno.h>
 #include <gort.h>
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -81,10 +83,22 @@ out:
 	close(fd);
 }
 
+/* As many descriptors as the hard limit allows, one per client (Go
+   raises the limit the same way when it starts). */
+static void fdlimit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int port = argc > 1 ? atoi(argv[1]) : 8080;
 	signal(SIGPIPE, SIG_IGN);
+	fdlimit();
 	int ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	int one = 1;
 	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);

@@ -5,6 +5,7 @@
  * the loop never ends. Without preemption the spinner would keep the
  * only P for ever and this program would hang.
  */
+#define _GNU_SOURCE 1
 #include <gort.h>
 #include <stdio.h>
 #include <unistd.h>
