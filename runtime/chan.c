@@ -93,7 +93,7 @@ void waitq_remove(waitq *q, sudog *sg)
 	sg->next = sg->prev = 0;
 }
 
-/* Win the select that sg belongs to (see "Select wake-ups" in chan.h). */
+/* Win the select gp is blocked in (see "Select wake-ups" in chan.h). */
 static bool selwin(g *gp)
 {
 	uint32_t v = atomic_load_explicit(&gp->selectDone, memory_order_acquire);

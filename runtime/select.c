@@ -176,8 +176,8 @@ static int selectgo(selstate *s, int64_t timeout_ns)
 				return i;
 			}
 			if (c->closed) {
-				selunlock(s, 0);
 				elemclr(c, cs->elem);
+				selunlock(s, 0);
 				cs->ok = false;
 				return i;
 			}
