@@ -337,7 +337,18 @@ void gort_sleep(int64_t ns)
 	} while (nanotime() < end);
 }
 
+/* A goroutine that busy-waits on the clock spends nearly all its time in
+   the C library and the vDSO, where the preemption signal is refused, and
+   would keep its P from ever running timers: the call is a safe point
+   that honours the request, as Go does in function prologues. */
 int64_t gort_nanotime(void)
 {
-	return nanotime();
+	int64_t now = nanotime();
+	g *gp = getg();
+	if (unlikely(gp && atomic_load_explicit(&gp->preempt, memory_order_relaxed))) {
+		m *mp = gp->m;
+		if (mp && mp->curg == gp && mp->p && mp->locks == 0)
+			mcall(gopreempt_m);
+	}
+	return now;
 }
