@@ -33,7 +33,8 @@ static int acceptx(long nr, int fd, struct sockaddr *addr, socklen_t *len, int f
 		return (int)sc_ret(fd_offg(fd, 'r', &c, true, 0, 0));
 	struct fdref r;
 	fd_lookup(fd, &r);
-	if ((r.state & FD_KIND) == FD_SOCK)
+	/* With SO_RCVTIMEO the kernel must keep the time: leave it blocking. */
+	if ((r.state & FD_KIND) == FD_SOCK && !(r.timeo & FD_RTIMEO))
 		fd_switch(fd, &r);
 	long ret;
 	if ((r.state & FD_KIND) != FD_NB)
@@ -43,7 +44,7 @@ static int acceptx(long nr, int fd, struct sockaddr *addr, socklen_t *len, int f
 	else
 		ret = fd_loop(&r, 'r', &c, 0, 0);
 	if (ret >= 0)
-		fd_newsock((int)ret, flg & SOCK_NONBLOCK);
+		fd_newsock((int)ret, flg & SOCK_NONBLOCK, r.timeo);
 	return (int)sc_ret(ret);
 }
 
@@ -99,6 +100,9 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
 	uint32_t kind = r.state & FD_KIND;
 	if ((kind != FD_SOCK && kind != FD_NB) || (r.state & FD_USERNB))
 		return (int)sc_ret(kind == FD_PLAIN ? sc_block(&c) : sc_raw(&c));
+	/* SO_SNDTIMEO bounds a blocking connect: let the kernel keep it. */
+	if (kind == FD_SOCK && (r.timeo & FD_WTIMEO))
+		return (int)sc_ret(sc_block(&c));
 	long ret;
 	if (kind == FD_SOCK) {
 		long fl = rawsyscall6(SYS_fcntl, fd, F_GETFL, 0, 0, 0, 0);

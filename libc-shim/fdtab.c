@@ -50,6 +50,7 @@ struct fdslot {
 	_Atomic uint32_t state;  /* kind and flags (shim.h); written under lock */
 	_Atomic uint32_t gen;    /* bumped under lock by fd_forget */
 	uint8_t nbhint;          /* fd_nbhint's value for an unseen duplicate; lock */
+	_Atomic uint8_t timeo;   /* FD_RTIMEO, FD_WTIMEO: SO_RCVTIMEO/SO_SNDTIMEO set */
 	gort_mutex rmu, wmu;
 	pollDesc pd;             /* registered with epoll while FD_SOCK or FD_NB */
 };
@@ -193,6 +194,7 @@ void fd_lookup(int fd, struct fdref *r)
 	struct fdslot *s = slotget(fd, true);
 	r->s = s;
 	r->gen = 0;
+	r->timeo = 0;
 	if (!s) {
 		r->state = FD_PLAIN;
 		return;
@@ -213,6 +215,7 @@ void fd_lookup(int fd, struct fdref *r)
 			continue;
 		}
 		r->gen = atomic_load_explicit(&s->gen, memory_order_acquire);
+		r->timeo = atomic_load_explicit(&s->timeo, memory_order_relaxed);
 		if (atomic_load_explicit(&s->state, memory_order_acquire) != st)
 			continue;
 		r->state = st;
@@ -226,6 +229,7 @@ void fd_peek(int fd, struct fdref *r)
 	r->s = s;
 	r->gen = s ? atomic_load(&s->gen) : 0;
 	r->state = s ? atomic_load(&s->state) : FD_UNSEEN;
+	r->timeo = s ? atomic_load(&s->timeo) : 0;
 }
 
 static gort_mutex *dirlock(struct fdslot *s, int mode)
@@ -293,7 +297,10 @@ long fd_io(int fd, int mode, struct sc *c, struct sc *sock, fd_more more, void *
 	fd_lookup(fd, &r);
 	switch (r.state & FD_KIND) {
 	case FD_SOCK:
-		if (!sock)
+		/* A socket with SO_RCVTIMEO or SO_SNDTIMEO for this direction
+		   blocks in the kernel, which keeps the time (sockets keep the
+		   user's O_NONBLOCK, so the call as made does block). */
+		if (!sock || (r.timeo & (mode == 'r' ? FD_RTIMEO : FD_WTIMEO)))
 			break;
 		if (r.state & FD_USERNB)
 			return sc_raw(c);
@@ -363,6 +370,7 @@ static void drop(struct fdslot *s, int fd, uint32_t st)
 {
 	atomic_fetch_add_explicit(&s->gen, 1, memory_order_release);
 	s->nbhint = 0;
+	atomic_store(&s->timeo, 0);
 	uint32_t kind = st & FD_KIND;
 	if ((kind == FD_SOCK || kind == FD_NB) && !atomic_load(&shim_forked)) {
 		netpollunblock_all(&s->pd);
@@ -371,7 +379,7 @@ static void drop(struct fdslot *s, int fd, uint32_t st)
 	}
 }
 
-void fd_newsock(int fd, bool usernb)
+void fd_newsock(int fd, bool usernb, int timeo)
 {
 	struct fdslot *s = slotget(fd, true);
 	if (!s)
@@ -386,6 +394,7 @@ void fd_newsock(int fd, bool usernb)
 		if ((st & FD_KIND) != FD_UNSEEN)
 			drop(s, fd, st);
 		s->nbhint = 0;
+		atomic_store(&s->timeo, (uint8_t)timeo);
 		st = pdopen(s, fd) ? FD_SOCK | (usernb ? FD_USERNB : 0) : FD_PLAIN;
 		atomic_store_explicit(&s->state, st, memory_order_release);
 	}
@@ -443,7 +452,9 @@ int fd_nbhint(int fd)
 void fd_dupped(int ofd, int nfd)
 {
 	int hint = fd_nbhint(ofd);
-	struct fdslot *s = slotget(nfd, hint != 0);
+	struct fdref o;
+	fd_peek(ofd, &o);
+	struct fdslot *s = slotget(nfd, hint != 0 || o.timeo);
 	if (!s)
 		return;
 	lock(&s->lock);
@@ -452,9 +463,21 @@ void fd_dupped(int ofd, int nfd)
 		if ((st & FD_KIND) != FD_UNSEEN)
 			drop(s, nfd, st);
 		s->nbhint = (uint8_t)hint;
+		atomic_store(&s->timeo, o.timeo);
 		atomic_store_explicit(&s->state, FD_UNSEEN, memory_order_release);
 	}
 	unlock(&s->lock);
+}
+
+void fd_settimeo(int fd, int bit, bool on)
+{
+	struct fdslot *s = slotget(fd, on);
+	if (!s)
+		return;
+	if (on)
+		atomic_fetch_or(&s->timeo, (uint8_t)bit);
+	else
+		atomic_fetch_and(&s->timeo, (uint8_t)~bit);
 }
 
 long fd_userflags(int fd, long kflags)

@@ -108,7 +108,11 @@ struct fdref {
 	struct fdslot *s;   /* NULL: no slot (descriptor out of range): plain */
 	uint32_t state;     /* kind and flags when looked up */
 	uint32_t gen;       /* the slot's generation when looked up */
+	uint8_t timeo;      /* FD_RTIMEO, FD_WTIMEO */
 };
+
+/* SO_RCVTIMEO / SO_SNDTIMEO is set on the socket (sockopt.c). */
+enum { FD_RTIMEO = 1, FD_WTIMEO = 2 };
 
 /* Look fd up for a goroutine, examining and registering it on first use. */
 hidden void fd_lookup(int fd, struct fdref *r);
@@ -149,8 +153,11 @@ hidden void fd_unlockdir(struct fdslot *s, int mode);
 hidden long fd_wait(struct fdref *r, int mode);
 /* accept: make a socket FD_NB (listening sockets only ever accept). */
 hidden void fd_switch(int fd, struct fdref *r);
-/* A socket just made by accept: register it as FD_SOCK at once. */
-hidden void fd_newsock(int fd, bool usernb);
+/* A socket just made by accept: register it as FD_SOCK at once. It
+   inherits the listener's timeouts (the kernel copies them). */
+hidden void fd_newsock(int fd, bool usernb, int timeo);
+/* setsockopt SO_RCVTIMEO (FD_RTIMEO) or SO_SNDTIMEO (FD_WTIMEO) on fd. */
+hidden void fd_settimeo(int fd, int bit, bool on);
 /* Before fd is closed or replaced: wake its waiters with EBADF, forget
    it. fd_forget_done after the system call that closed it. */
 hidden struct fdslot *fd_forget(int fd);

@@ -236,6 +236,22 @@ Test(net, resets_and_refusals_reach_the_waiters)
 	}
 }
 
+Test(net, socket_timeouts_still_time_out)
+{
+	for (int i = 0; i < 2; i++) {
+		int procs = procs12[i];
+		struct run r = run_prog("net_timeo", NULL, NULL, procs, LIMIT);
+		expect_ok(r);
+		expect_out(r, "recv with SO_RCVTIMEO: EAGAIN after >= 50ms: 1\n");
+		expect_out(r, "read with SO_RCVTIMEO: EAGAIN after >= 50ms: 1\n");
+		expect_out(r, "others ran meanwhile: 1\n");
+		expect_out(r, "accept with SO_RCVTIMEO: EAGAIN after >= 50ms: 1\n");
+		expect_out(r, "send with SO_SNDTIMEO: EAGAIN after >= 50ms: 1\n");
+		expect_out(r, "send without timeout: all sent\n");
+		run_free(&r);
+	}
+}
+
 Test(preempt, a_tight_loop_does_not_starve_the_others)
 {
 	const char *nspin[] = { "1", "3" };
