@@ -130,12 +130,14 @@ static void dodeltimer(p *pp, int i)
 	int last = --pp->ntimers;
 	h[i]->idx = -1;
 	if (i != last) {
-		h[i] = h[last];
-		h[i]->idx = i;
+		/* The last timer fills the hole: it may belong above it (the
+		   hole was in another subtree) or below it. */
+		timer *x = h[last];
+		h[i] = x;
+		x->idx = i;
 		siftupTimer(h, i);
-		siftdownTimer(h, pp->ntimers, h[i]->idx == i ? i : h[i]->idx);
-		/* siftup moved the replacement up, or left it at i for siftdown;
-		   either way the slot that was i now holds a valid subtree. */
+		if (x->idx == i)
+			siftdownTimer(h, pp->ntimers, i);
 	}
 	h[last] = 0;
 }

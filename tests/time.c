@@ -2,7 +2,7 @@
  * Unit tests of runtime/time.c: heap order, deltimer, periodic re-arming,
  * timersmove, timer0when and the wake-ups, and deltimer racing firings on
  * other threads. time.c is compiled into this file, with stand-ins for the
- * few scheduler calls it makes (goready, gopark, wakeNetPoller).
+ * few scheduler calls it makes (goready, gopark, wakeNetPoller, mcall).
  */
 #include <criterion/criterion.h>
 #include <pthread.h>
@@ -34,6 +34,18 @@ void gopark(bool (*unlockf)(g *, void *), void *lock_, const char *reason)
 	(void)lock_;
 	(void)reason;
 	cr_assert_fail("gopark called");
+}
+
+void mcall(void (*fn)(g *))
+{
+	(void)fn;
+	cr_assert_fail("mcall called");
+}
+
+void gopreempt_m(g *gp)
+{
+	(void)gp;
+	cr_assert_fail("gopreempt_m called");
 }
 
 static p ps[2];
