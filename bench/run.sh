@@ -393,6 +393,8 @@ build() { # prog kind
 # ---- main ----
 
 setup
+# Other work on the machine skews everything: the table says how much there was.
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 mkdir -p "$OUT"
 : >"$OUT/build.log"
 : >"$OUT/raw.txt"
@@ -425,7 +427,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 	echo
 	echo "- machine: ${cpu:-unknown CPU}, $(nproc) CPUs, Linux $(uname -r)"
 	echo "- $(go version | sed 's/^go version //'), gortcc -O2 (gort $commit), $(date -u +%Y-%m-%d)"
-	echo "- $RUNS runs of each side, alternating Go and gort; medians"
+	echo "- $RUNS runs of each side, alternating Go and gort; medians; load average at start: $load"
 	echo "- time: measured inside each program with the monotonic clock around the"
 	echo "  workload (start-up and exit excluded); hello: whole-process wall time,"
 	echo "  exec to exit, hyperfine -N, $EXECS runs per batch"
