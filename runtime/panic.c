@@ -181,6 +181,12 @@ void dopanic_flush(void)
 static _Noreturn void die(const char *prefix, const char *s, bool flush, bool all,
                           bool runtimestack, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc)
 {
+	g *me = getg();
+	/* From here the M must not leave this goroutine: with m->locks set the
+	   libc-shim does the flush's writes as plain blocking calls instead of
+	   parking, and the preemption signal leaves us alone. */
+	if (me && me->m)
+		me->m->locks++;
 	if (atomic_fetch_add(&dying, 1) > 0) {
 		/* Somebody else is printing a fatal error: let them finish. */
 		for (;;)
@@ -191,7 +197,6 @@ static _Noreturn void die(const char *prefix, const char *s, bool flush, bool al
 	printstr(prefix);
 	printstr(s);
 	printstr("\n");
-	g *me = getg();
 	g *curg = me && me->m ? me->m->curg : 0;
 	if (curg) {
 		printstr("\n");

@@ -45,12 +45,21 @@ Test(runq, fifo_order)
 	cr_assert(runqempty(pp));
 }
 
+/* A G that ran before (readied by goready) and is pushed out of runnext
+   keeps Go's FIFO order. */
+static g *ranbefore(int64_t id)
+{
+	g *gp = newg(id);
+	gp->sched.sp = 0x1000;
+	return gp;
+}
+
 Test(runq, runnext_first_and_kicked_to_tail)
 {
 	p *pp = newp(0);
-	runqput(pp, newg(1), false);
-	runqput(pp, newg(2), true);
-	runqput(pp, newg(3), true); /* kicks 2 to the tail */
+	runqput(pp, ranbefore(1), false);
+	runqput(pp, ranbefore(2), true);
+	runqput(pp, ranbefore(3), true); /* kicks 2 to the tail */
 	bool inherit;
 	g *gp = runqget(pp, &inherit);
 	cr_assert_eq(gp->goid, 3);
@@ -58,6 +67,32 @@ Test(runq, runnext_first_and_kicked_to_tail)
 	cr_assert_eq(runqget(pp, &inherit)->goid, 1);
 	cr_assert_eq(runqget(pp, &inherit)->goid, 2);
 	cr_assert(runqempty(pp));
+}
+
+Test(runq, new_goroutines_start_depth_first)
+{
+	p *pp = newp(0);
+	runqput(pp, ranbefore(1), false);
+	/* Three never-run Gs, as newproc puts them: each kicks the last out
+	   of runnext, to the front of the ring. */
+	for (int i = 10; i <= 12; i++)
+		runqput(pp, newg(i), true);
+	bool inherit;
+	int want[] = { 12, 11, 10, 1 };
+	for (int i = 0; i < 4; i++)
+		cr_assert_eq(runqget(pp, &inherit)->goid, want[i]);
+	cr_assert(runqempty(pp));
+}
+
+Test(runq, depth_first_falls_back_to_the_tail_when_full)
+{
+	p *pp = newp(0);
+	for (int i = 1; i <= RUNQ_SIZE; i++)
+		runqput(pp, ranbefore(i), false);
+	runqput(pp, newg(1000), true);
+	runqput(pp, newg(1001), true); /* ring full: 1000 overflows with half of it */
+	cr_assert_eq(sched.runqsize, RUNQ_SIZE / 2 + 1);
+	cr_assert_eq(sched.runqtail->goid, 1000);
 }
 
 Test(runq, overflow_moves_half_to_global)
