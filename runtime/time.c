@@ -328,8 +328,10 @@ void gort_sleep(int64_t ns)
 		gp->timer = t;
 	}
 	/* The timer fires at end or later, never earlier; the loop only
-	   guards the promise against a wake-up from elsewhere. */
+	   guards the promise against a wake-up from elsewhere, after which
+	   the timer may still be pending. */
 	do {
+		deltimer(t);
 		t->when = end;
 		t->period = 0;
 		t->f = goroutineReady;
