@@ -393,9 +393,16 @@ build() { # prog kind
 # ---- main ----
 
 setup
+mkdir -p "$OUT"
+# Runs share build/bench: a second run waits for the first rather than
+# overwrite its programs and outputs (and time a machine the first loads).
+exec 9>"$OUT/.lock"
+if ! flock -n 9; then
+	echo "bench: another run is in progress; waiting for it" >&2
+	flock 9
+fi
 # Other work on the machine skews everything: the table says how much there was.
 load=$(cut -d' ' -f1-3 /proc/loadavg)
-mkdir -p "$OUT"
 : >"$OUT/build.log"
 : >"$OUT/raw.txt"
 # go needs a cache directory; a bare environment (no HOME) gets one here.
