@@ -120,10 +120,6 @@ struct g {
 	int64_t lastpreempt;
 	uint32_t bpskip;          /* go(): spawns before the next back-pressure yield */
 	uint32_t bpinterval;      /* go(): current back-off of those yields */
-	/* gort_select's timeout (select.c). In the G rather than on the
-	   stack: deltimer may return while a firing of it is still finishing
-	   with it (time.c), and a G's memory is never freed. */
-	timer seltimer;
 };
 
 struct m {

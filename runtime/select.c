@@ -19,7 +19,7 @@
  * the order among equal channels to chance, not to a uniform draw), so
  * that first one is a uniformly random one of them.
  *
- * Timeouts: the timer (g->seltimer) is armed on g0 in selparkcommit while
+ * Timeouts: the timer is armed on g0 in selparkcommit while
  * every channel of the select is still locked, so no partner can wake the
  * goroutine and have it run deltimer before addtimer. The timer wins the
  * select like a partner does, by setting the done bit of the generation it
@@ -39,7 +39,7 @@ typedef struct selstate {
 	int *lockorder;   /* the same, sorted by channel address then pollorder */
 	int norder;
 	sudog *sgs;       /* sgs[k] is queued for case lockorder[k] */
-	timer *t;         /* the timeout (g->seltimer), or NULL */
+	timer *t;         /* the timeout, or NULL */
 } selstate;
 
 /* Lock every distinct channel of the select but skip (Go's sellock). */
@@ -89,14 +89,10 @@ static bool selparkcommit(g *gp, void *arg)
 }
 
 /* The timeout's callback, on g0: win the select of generation seq, if no
-   partner did, and wake it with no case. A firing that is not due is a
-   late one of an earlier arming that read this arming's seq (see
-   selectgo): the timer is back on a heap and will fire again when due. */
+   partner did, and wake it with no case. */
 static void selecttimeout(void *arg, uintptr_t seq)
 {
 	g *gp = arg;
-	if (nanotime() < __atomic_load_n(&gp->seltimer.when, __ATOMIC_ACQUIRE))
-		return;
 	uint32_t v = (uint32_t)seq << 1;
 	if (atomic_compare_exchange_strong(&gp->selectDone, &v, v | 1)) {
 		gp->param = 0;
@@ -222,22 +218,21 @@ static int selectgo(selstate *s, int64_t timeout_ns)
 	*nextp = 0;
 	gp->param = 0;
 
+	/* On this stack: once deltimer has returned, time.c no longer
+	   touches the timer, though its f may still run (and lose, by its
+	   seq). */
+	timer t;
 	s->t = 0;
 	if (timeout_ns > 0) {
-		/* A firing of this timer for an earlier select may still be on
-		   its way (time.c's deltimer does not wait for one that has left
-		   the heap but not yet run) and may read the fields written
-		   here: f and arg are the same, and selecttimeout checks when,
-		   so that even this select's seq cannot make it win early. */
-		timer *t = &gp->seltimer;
 		int64_t now = nanotime();
-		t->period = 0;
-		t->f = selecttimeout;
-		t->arg = gp;
-		__atomic_store_n(&t->when, timeout_ns > INT64_MAX - now ? INT64_MAX : now + timeout_ns,
-		                 __ATOMIC_RELAXED);
-		__atomic_store_n(&t->seq, gen, __ATOMIC_RELEASE);
-		s->t = t;
+		t = (timer){
+			.when = timeout_ns > INT64_MAX - now ? INT64_MAX : now + timeout_ns,
+			.f = selecttimeout,
+			.arg = gp,
+			.seq = gen,
+			.idx = -1,
+		};
+		s->t = &t;
 	}
 	gopark(selparkcommit, s->t, "select");
 
