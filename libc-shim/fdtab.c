@@ -138,8 +138,9 @@ static uint32_t classify(struct fdslot *s, int fd)
 		/* Descriptors 0-2 are the terminal or pipes shared with the
 		   parent, and musl's stdio uses them too: setting O_NONBLOCK
 		   there would leak to other processes. They block under
-		   entersyscall, as os.Stdin does in Go. */
-		kind = fd <= 2 ? FD_PLAIN : FD_NB;
+		   entersyscall, as os.Stdin does in Go; unless they are a
+		   duplicate of a descriptor gort switched already. */
+		kind = fd <= 2 && !s->nbhint ? FD_PLAIN : FD_NB;
 		break;
 	default:
 		kind = FD_PLAIN;
@@ -230,6 +231,10 @@ void fd_peek(int fd, struct fdref *r)
 	r->gen = s ? atomic_load(&s->gen) : 0;
 	r->state = s ? atomic_load(&s->state) : FD_UNSEEN;
 	r->timeo = s ? atomic_load(&s->timeo) : 0;
+	/* Not examined yet, but a duplicate of one gort switched: it is
+	   non-blocking in the kernel all the same. */
+	if (s && r->state == FD_UNSEEN && s->nbhint)
+		r->state = FD_NB | (s->nbhint == 2 ? FD_USERNB : 0);
 }
 
 static gort_mutex *dirlock(struct fdslot *s, int mode)

@@ -128,8 +128,22 @@ static bool readn(int fd, char *buf, size_t n)
 	return true;
 }
 
-/* Latencies in microseconds: 1 us buckets to 10 ms, then one bucket. */
-enum { HIST = 10001 };
+/* Latencies: 1 us buckets up to 10 ms, then 100 us buckets up to 1 s,
+   then one bucket for the rest. */
+enum { FINE = 10000, STEP = 100, HIST = FINE + (1000000 - FINE) / STEP + 1 };
+
+static int bucket(int64_t us)
+{
+	if (us < FINE)
+		return (int)us;
+	int64_t b = FINE + (us - FINE) / STEP;
+	return b < HIST - 1 ? (int)b : HIST - 1;
+}
+
+static int bucketus(int b)
+{
+	return b < FINE ? b : FINE + (b - FINE) * STEP;
+}
 
 struct loader {
 	int64_t end;
@@ -155,8 +169,7 @@ static void load1(void *arg)
 			l->failed = 1;
 			break;
 		}
-		int64_t us = (now() - t0) / 1000;
-		l->hist[us < HIST - 1 ? us : HIST - 1]++;
+		l->hist[bucket((now() - t0) / 1000)]++;
 		l->count++;
 	}
 	if (fd >= 0)
@@ -173,9 +186,9 @@ static int percentile(const uint64_t *hist, long total, int pct)
 	for (int k = 0; k < HIST; k++) {
 		seen += (long)hist[k];
 		if (seen >= want)
-			return k;
+			return bucketus(k);
 	}
-	return HIST - 1;
+	return bucketus(HIST - 1);
 }
 
 static int load(int conns, double secs, size_t size)

@@ -41,6 +41,15 @@ static void writelate(void *arg)
 		printf("late write failed\n");
 }
 
+/* Reads a pipe to its end, slowly enough that the writer must wait. */
+static void drain(void *arg)
+{
+	int fd = *(int *)arg;
+	static char buf[4096];
+	while (read(fd, buf, sizeof buf) > 0)
+		usleep(100);
+}
+
 int main(void)
 {
 	char c;
@@ -118,5 +127,26 @@ int main(void)
 	       e(recv(s2, &c, 1, 0)));
 	fcntl(ls2, F_SETFL, O_NONBLOCK);
 	printf("listener made non-blocking: accept %s nb=%d\n", e(accept(ls2, 0, 0)), nb(ls2));
+
+	/* A switched pipe duplicated onto stdout: write and stdio still
+	   block (wait) rather than fail, although descriptors 0-2 are
+	   otherwise never switched. */
+	int o[2];
+	if (pipe(o) < 0)
+		return 8;
+	if (write(o[1], "s", 1) != 1 || read(o[0], &c, 1) != 1)   /* switches both ends */
+		return 9;
+	fflush(stdout);
+	int saved = dup(1);
+	dup2(o[1], 1);
+	go(drain, &o[0]);
+	static char lots[200000];
+	memset(lots, 'z', sizeof lots);
+	ssize_t w = write(1, lots, sizeof lots);
+	size_t f = fwrite(lots, 1, sizeof lots, stdout);
+	int ferr = fflush(stdout) != 0 || ferror(stdout);
+	dup2(saved, 1);
+	close(saved);
+	printf("switched pipe on stdout: write %zd fwrite %zu error %d nb=%d\n", w, f, ferr, nb(o[1]));
 	return 0;
 }
