@@ -33,12 +33,12 @@
  * f is still running on another M; owners for which a late f matters make
  * it harmless (select.c passes a generation in seq).
  *
- * Lock order: channel locks, then a timerslock, then sched.lock is never
- * taken inside it: wakeNetPoller (which may take sched.lock) is called
- * after the timerslock is dropped. procresize holds sched.lock when it
- * calls timersmove, which therefore wakes nobody.
+ * Lock order: a channel lock may be held while a timerslock is taken
+ * (selparkcommit arms the timeout); nothing is taken under a timerslock
+ * but the other P's in timersmove. wakeNetPoller, which may take
+ * sched.lock, is called after the timerslock is dropped; procresize holds
+ * sched.lock when it calls timersmove, which therefore wakes nobody.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <time.h>
 #include <sys/syscall.h>
