@@ -309,3 +309,13 @@ Test(boot, program_may_use_the_runtimes_internal_names)
 	cr_expect_str_eq(r.out, "goroutine ran\n2 3 f 3 4 4 5 6 7 8 9\n");
 	run_free(&r);
 }
+
+Test(fatal, waiting_on_a_programs_own_thread_is_no_deadlock)
+{
+	for (int i = 0; i < 2; i++) {
+		struct run r = run_prog("pthread_wakes", NULL, NULL, test_procs[i], LIMIT);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect_str_eq(r.out, "woken by a pthread, ok=0\n");
+		run_free(&r);
+	}
+}
