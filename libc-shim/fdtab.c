@@ -262,6 +262,36 @@ long fd_wait(struct fdref *r, int mode)
 	return 0;
 }
 
+/* A timer's way to end a wait for mode on s: readiness that is not
+   there. Harmless when it comes late, after the wait ended or the
+   descriptor changed hands: whoever waits next tries its call again and
+   waits again (a spurious wake-up, which the poller has anyway). */
+static void poke(void *arg, uintptr_t mode)
+{
+	struct fdslot *s = arg;
+	g *list = 0;
+	netpollready(&list, &s->pd, (int)mode);
+	while (list) {
+		g *gp = list;
+		list = gp->schedlink;
+		goready(gp);
+	}
+}
+
+long fd_waituntil(struct fdref *r, int mode, int64_t deadline)
+{
+	if (deadline < 0)
+		return fd_wait(r, mode);
+	/* The timer itself may live on our stack: time.c copies what it
+	   needs before it drops the lock; arg is the slot, which lives for
+	   ever. */
+	timer t = { .when = deadline, .f = poke, .arg = r->s, .seq = (uintptr_t)mode, .idx = -1 };
+	addtimer(&t);
+	long ret = fd_wait(r, mode);
+	deltimer(&t);
+	return ret;
+}
+
 long fd_loop(struct fdref *r, int mode, struct sc *c, fd_more more, void *ctx)
 {
 	struct fdslot *s = r->s;

@@ -151,6 +151,8 @@ hidden long fd_loop(struct fdref *r, int mode, struct sc *c, fd_more more, void 
 hidden void fd_lockdir(struct fdslot *s, int mode);
 hidden void fd_unlockdir(struct fdslot *s, int mode);
 hidden long fd_wait(struct fdref *r, int mode);
+/* fd_wait, but also return (0) once nanotime passes deadline (< 0: never). */
+hidden long fd_waituntil(struct fdref *r, int mode, int64_t deadline);
 /* accept: make a socket FD_NB (listening sockets only ever accept). */
 hidden void fd_switch(int fd, struct fdref *r);
 /* A socket just made by accept: register it as FD_SOCK at once. It

@@ -237,6 +237,24 @@ Test(net, resets_and_refusals_reach_the_waiters)
 	}
 }
 
+Test(net, poll_on_one_descriptor_parks)
+{
+	for (int i = 0; i < 2; i++) {
+		int procs = procs12[i];
+		struct run r = run_prog("net_poll", NULL, NULL, procs, LIMIT);
+		expect_ok(r);
+		expect_out(r, "2000 goroutines in poll: few threads 1\n");
+		expect_out(r, "woke with POLLIN and read: 2000\n");
+		expect_out(r, "timed out after >= 30ms: 2000, threads few 1\n");
+		expect_out(r, "timeout: poll returned 0 after >= 40ms: 1\n");
+		expect_out(r, "closed under poll: 1 POLLNVAL\n");
+		expect_out(r, "writable: 1 POLLOUT\n");
+		expect_out(r, "two descriptors: 1 ready, second POLLIN\n");
+		expect_out(r, "no descriptors: 0 after >= 20ms: 1\n");
+		run_free(&r);
+	}
+}
+
 Test(net, socket_timeouts_still_time_out)
 {
 	for (int i = 0; i < 2; i++) {
