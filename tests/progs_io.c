@@ -60,6 +60,7 @@ Test(io, close_under_a_waiter_wakes_it_with_ebadf)
 		expect_out(r, "accept: woke ret=-1 errno=EBADF\n");
 		expect_out(r, "recv: woke ret=-1 errno=EBADF\n");
 		expect_out(r, "write: woke ret=-1 errno=EBADF\n");
+		expect_out(r, "fclose: woke ret=-1 errno=EBADF\n");
 		expect_out(r, "new pipe: 2 ok\n");
 		cr_expect(!strstr(r.out, "not blocked") && !strstr(r.out, "STILL"), "%s", r.out);
 		run_free(&r);

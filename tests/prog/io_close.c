@@ -2,8 +2,8 @@
  * io_close.c: a descriptor closed or replaced under a goroutine waiting
  * on it wakes the goroutine with EBADF; nothing hangs. Waiters: read on a
  * pipe (close), accept on a listening socket (close), recv on a socket
- * (dup2 over it), write on a full pipe (close), and two goroutines queued
- * on one pipe (both wake).
+ * (dup2 over it), write on a full pipe (close), two goroutines queued
+ * on one pipe (both wake), and read on a socket closed by fclose.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,7 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum { NW = 6 };
+enum { NW = 7 };
 
 struct waiter {
 	const char *what;
@@ -59,10 +59,11 @@ static void settle(void)
 
 int main(void)
 {
-	int p[2], full[2], sp[2], sp2[2];
+	int p[2], full[2], sp[2], sp2[2], sp3[2];
 	if (pipe(p) || pipe(full) || socketpair(AF_UNIX, SOCK_STREAM, 0, sp) ||
-	    socketpair(AF_UNIX, SOCK_STREAM, 0, sp2))
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, sp2) || socketpair(AF_UNIX, SOCK_STREAM, 0, sp3))
 		return 1;
+	FILE *f3 = fdopen(sp3[0], "r");
 	int ls = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -75,6 +76,7 @@ int main(void)
 	w[3] = (struct waiter){ .what = "recv", .fd = sp[0] };
 	w[4] = (struct waiter){ .what = "write", .fd = full[1] };
 	w[5] = (struct waiter){ .what = "read", .fd = sp2[0] };
+	w[6] = (struct waiter){ .what = "fclose", .fd = sp3[0] };
 	for (int i = 0; i < NW; i++)
 		go(waitfn, &w[i]);
 	settle();
@@ -87,6 +89,7 @@ int main(void)
 	dup2(sp2[1], sp[0]);     /* replaces the socket under w[3] */
 	close(full[1]);
 	close(sp2[0]);
+	fclose(f3);
 	for (int i = 0; i < NW; i++) {
 		for (int k = 0; k < 2000 && atomic_load(&w[i].state) != 2; k++)
 			usleep(1000);
