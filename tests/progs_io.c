@@ -37,6 +37,17 @@ static int count(const char *s, const char *sub)
 	return n;
 }
 
+Test(io, every_overridden_musl_object_links_and_works)
+{
+	for (int i = 0; i < 2; i++) {
+		int procs = procs12[i];
+		struct run r = run_prog("io_link", NULL, NULL, procs, LIMIT);
+		expect_ok(r);
+		expect_out(r, "26 of 26 calls as expected\n");
+		run_free(&r);
+	}
+}
+
 Test(io, read_on_an_empty_pipe_parks_only_the_goroutine)
 {
 	for (int i = 0; i < 3; i++) {
