@@ -32,11 +32,14 @@ static void checkedsleep(int64_t ns)
 }
 
 static int order[16], norder;
+static int64_t ordert0;
 
+/* Deadlines are absolute, from one instant taken before any sleeper starts,
+   so that a sleeper started late on a loaded machine keeps its place. */
 static void sleeper(void *arg)
 {
 	long k = (long)arg;
-	checkedsleep(k * 30 * MS);
+	checkedsleep(ordert0 + k * 30 * MS - gort_nanotime());
 	gort_mutex_lock(&mu);
 	order[norder++] = (int)k;
 	gort_mutex_unlock(&mu);
@@ -52,6 +55,7 @@ static void order_test(void)
 	if (gort_nanotime() - t0 > 100 * MS)
 		printf("zero or negative sleep took %lld ns\n", (long long)(gort_nanotime() - t0));
 	/* Started in reverse order of their deadlines, 30 ms apart. */
+	ordert0 = gort_nanotime();
 	gort_wg_add(&wg, 8);
 	for (long k = 8; k >= 1; k--)
 		go(sleeper, (void *)k);
