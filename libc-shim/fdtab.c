@@ -337,8 +337,11 @@ long fd_io(int fd, int mode, struct sc *c, struct sc *sock, fd_more more, void *
 		   user's O_NONBLOCK, so the call as made does block). */
 		if (!sock || (r.timeo & (mode == 'r' ? FD_RTIMEO : FD_WTIMEO)))
 			break;
+		/* The user made it non-blocking: the MSG_DONTWAIT form gives
+		   the same answer, and cannot hold the P should the flag have
+		   been cleared behind gort's back (through a duplicate). */
 		if (r.state & FD_USERNB)
-			return sc_raw(c);
+			return sc_raw(sock);
 		return fd_loop(&r, mode, sock, more, ctx);
 	case FD_NB:
 		if (r.state & FD_USERNB)

@@ -7,9 +7,12 @@
  *
  * On a socket registered with the poller the call is tried with
  * MSG_DONTWAIT added, and on EAGAIN the goroutine parks. A call the user
- * made with MSG_DONTWAIT returns EAGAIN as always. MSG_WAITALL asks the
- * kernel to wait for the whole buffer, which a non-blocking attempt
- * cannot do: such a receive blocks under entersyscall.
+ * made with MSG_DONTWAIT returns EAGAIN as always. A read of the error
+ * queue (MSG_ERRQUEUE) never waits where sockets have one; on a goroutine
+ * it is made with MSG_DONTWAIT, so that a socket without one (which takes
+ * it for a plain receive) cannot hold the P. MSG_WAITALL asks the kernel
+ * to wait for the whole buffer, which a non-blocking attempt cannot do:
+ * such a receive blocks under entersyscall.
  *
  * musl's struct msghdr and struct cmsghdr have padding where the kernel's
  * have wider fields; like musl we pass the kernel a copy with the padding
@@ -22,12 +25,22 @@
 
 #include "shim.h"
 
+/* A receive that must not wait: MSG_DONTWAIT or MSG_ERRQUEUE; flag is
+   the index of the flags argument in c. */
+static long nowait(struct sc *c, int flag)
+{
+	if (!shim_curg())
+		return sc_cp(c);
+	c->a[flag] |= MSG_DONTWAIT;
+	return sc_raw(c);
+}
+
 ssize_t recvfrom(int fd, void *restrict buf, size_t len, int flags, struct sockaddr *restrict addr,
                  socklen_t *restrict alen)
 {
 	struct sc c = { SYS_recvfrom, { fd, (long)buf, (long)len, flags, (long)addr, (long)alen } };
-	if (flags & MSG_DONTWAIT)
-		return sc_ret(sc_nowait(&c));
+	if (flags & (MSG_DONTWAIT | MSG_ERRQUEUE))
+		return sc_ret(nowait(&c, 3));
 	struct sc s = c;
 	s.a[3] |= MSG_DONTWAIT;
 	return sc_ret(fd_io(fd, 'r', &c, flags & MSG_WAITALL ? 0 : &s, 0, 0));
@@ -48,8 +61,8 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 	}
 	struct sc c = { SYS_recvmsg, { fd, (long)mp, flags } };
 	long r;
-	if (flags & MSG_DONTWAIT) {
-		r = sc_nowait(&c);
+	if (flags & (MSG_DONTWAIT | MSG_ERRQUEUE)) {
+		r = nowait(&c, 2);
 	} else {
 		struct sc s = c;
 		s.a[2] |= MSG_DONTWAIT;

@@ -91,6 +91,7 @@ Test(io, user_nonblocking_descriptors_still_get_eagain)
 		"F_DUPFD_CLOEXEC: nb=0\n"
 		"SOCK_NONBLOCK: recv EAGAIN read EAGAIN nb=1\n"
 		"MSG_DONTWAIT: recv EAGAIN nb=0\n"
+		"MSG_ERRQUEUE: recvmsg EAGAIN\n"
 		"blocking socket: recv ok\n"
 		"listener SOCK_NONBLOCK: accept EAGAIN nb=1\n"
 		"accept4 SOCK_NONBLOCK: ok listener nb=0 accepted nb=1 recv EAGAIN\n"

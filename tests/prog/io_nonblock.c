@@ -102,6 +102,9 @@ int main(void)
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, bs) < 0)
 		return 4;
 	printf("MSG_DONTWAIT: recv %s nb=%d\n", e(recv(bs[0], &c, 1, MSG_DONTWAIT)), nb(bs[0]));
+	int us = socket(AF_INET, SOCK_DGRAM, 0);
+	struct msghdr mh = { 0 };
+	printf("MSG_ERRQUEUE: recvmsg %s\n", e(recvmsg(us, &mh, MSG_ERRQUEUE)));
 	struct late l3 = { bs[1], 10 };
 	go(writelate, &l3);
 	printf("blocking socket: recv %s\n", e(recv(bs[0], &c, 1, 0)));
