@@ -403,6 +403,10 @@ if ! flock -n 9; then
 fi
 # Other work on the machine skews everything: the table says how much there was.
 load=$(cut -d' ' -f1-3 /proc/loadavg)
+# The runtime measured: the commit, "+changes" when the tree differs from it.
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD -- runtime libc-shim crt asm include linker.ld 2>/dev/null ||
+	commit="$commit+changes"
 : >"$OUT/build.log"
 : >"$OUT/raw.txt"
 # go needs a cache directory; a bare environment (no HOME) gets one here.
@@ -427,7 +431,6 @@ if [ ${#ROWS[@]} = 0 ]; then
 	exit 1
 fi
 
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 {
 	echo "# gort benchmarks"
