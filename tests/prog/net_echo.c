@@ -16,6 +16,7 @@
 #include <gort.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdatomic.h>
@@ -27,7 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { ROUNDS = 3, INFLIGHT = 256 };
+enum { ROUNDS = 3, INFLIGHT = 256, WATCHDOG_SECS = 90 };
 
 extern char **environ;
 
@@ -45,9 +46,27 @@ static bool fdlimit(long need)
 	return setrlimit(RLIMIT_NOFILE, &rl) == 0;
 }
 
-/* ---- server ---- */
+/* ---- state, and a watchdog that reports it if the run hangs ---- */
 
-static atomic_int conns, peak, served;
+static atomic_int conns, peak, served, accepted;
+static atomic_int connected, nclients, finished;
+static const char *role = "server";
+
+/* A thread of its own, outside the scheduler: if the run takes far too
+   long, say how far each side got, rather than being killed silently. */
+static void *watchdog(void *arg)
+{
+	(void)arg;
+	sleep(WATCHDOG_SECS);
+	fprintf(stderr,
+	        "%s: watchdog: still running after %ds: accepted %d conns %d served %d; "
+	        "connected %d of %d, finished %d; goroutines %d\n",
+	        role, WATCHDOG_SECS, atomic_load(&accepted), atomic_load(&conns), atomic_load(&served),
+	        atomic_load(&connected), atomic_load(&nclients), atomic_load(&finished), gort_numgoroutine());
+	_exit(3);
+}
+
+/* ---- server ---- */
 
 static void serve(void *arg)
 {
@@ -80,6 +99,7 @@ static void acceptor(void *arg)
 			printf("accept: %s\n", strerror(errno));
 			return;
 		}
+		atomic_fetch_add(&accepted, 1);
 		go(serve, (void *)(intptr_t)fd);
 	}
 }
@@ -123,7 +143,6 @@ static int server(const char *self, int n)
 
 static struct sockaddr_in srv;
 static gort_chan *tokens, *start, *results;
-static atomic_int connected, nclients;
 
 /* One round trip; false if the echo did not come back whole. */
 static bool roundtrip(int fd, long id, int round)
@@ -174,6 +193,7 @@ static void client1(void *arg)
 		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 		close(fd);
 	}
+	atomic_fetch_add(&finished, 1);
 	gort_chan_send(results, &ok);
 }
 
@@ -207,6 +227,10 @@ static int client(int port, int n)
 
 int main(int argc, char **argv)
 {
+	pthread_t wd;
+	if (argc > 1 && !strcmp(argv[1], "client"))
+		role = "client";
+	pthread_create(&wd, 0, watchdog, 0);
 	if (argc > 1 && !strcmp(argv[1], "client"))
 		return client(atoi(argv[2]), atoi(argv[3]));
 	int n = argc > 1 ? atoi(argv[1]) : 10000;
