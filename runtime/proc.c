@@ -871,6 +871,17 @@ static g *stealWork(int64_t now, bool *inheritTime, int64_t *pollUntil, bool *ne
 	return 0;
 }
 
+/* The first of the goroutines netpoll made ready, to run now; the rest go
+   on the run queues. */
+static g *netpollpick(g *list)
+{
+	g *rest = list->schedlink;
+	casgstatus(list, Gwaiting, Grunnable);
+	if (rest)
+		injectglist(rest);
+	return list;
+}
+
 /* Find a runnable goroutine; blocks until there is one (Go's findRunnable). */
 static g *findrunnable(bool *inheritTime)
 {
@@ -911,13 +922,8 @@ top:;
 		int32_t n;
 		g *list = netpoll(0, &n);
 		if (list) {
-			gp = list;
-			g *rest = gp->schedlink;
-			casgstatus(gp, Gwaiting, Grunnable);
-			if (rest)
-				injectglist(rest);
 			*inheritTime = false;
-			return gp;
+			return netpollpick(list);
 		}
 	}
 
@@ -1004,13 +1010,8 @@ top:;
 		} else {
 			acquirep(p2);
 			if (list) {
-				gp = list;
-				g *rest = gp->schedlink;
-				casgstatus(gp, Gwaiting, Grunnable);
-				if (rest)
-					injectglist(rest);
 				*inheritTime = false;
-				return gp;
+				return netpollpick(list);
 			}
 			if (wasSpinning) {
 				mp->spinning = true;
