@@ -228,11 +228,6 @@ void fatal(const char *s)
 	die("fatal error: ", s, true, true, false, HERE);
 }
 
-void fatalnoflush(const char *s)
-{
-	die("fatal error: ", s, false, true, false, HERE);
-}
-
 void gopanic(const char *s)
 {
 	die("panic: ", s, true, false, false, HERE);

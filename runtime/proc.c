@@ -1139,7 +1139,6 @@ void gopark(bool (*unlockf)(g *, void *), void *lock_, const char *reason)
 	mp->waitunlockf = unlockf;
 	mp->waitlock = lock_;
 	gp->waitreason = reason;
-	gp->waitsince = 0;
 	mcall(park_m);
 }
 
@@ -1249,11 +1248,6 @@ int64_t gort_goid(void)
 	return gp->goid;
 }
 
-int64_t runtime_goid(void)
-{
-	return gort_goid();
-}
-
 int gort_numgoroutine(void)
 {
 	/* The sum of the per-P counts is exact when nothing is starting or
@@ -1300,7 +1294,6 @@ void entersyscall(void)
 	gp->syscallpc = (uintptr_t)__builtin_return_address(0);
 	casgstatus(gp, Grunning, Gsyscall);
 	p *pp = mp->p;
-	mp->syscalltime = 0;
 	pp->m = 0;
 	mp->oldp = pp;
 	mp->p = 0;
@@ -1315,19 +1308,6 @@ void entersyscall(void)
 		unlock(&sched.lock);
 	}
 	mp->locks--;
-}
-
-/* For a call known to block for long: hand the P off right away. */
-void entersyscallblock(void)
-{
-	entersyscall();
-	m *mp = getg()->m;
-	p *pp = mp->oldp;
-	uint32_t s = Psyscall;
-	if (pp && atomic_compare_exchange_strong(&pp->status, &s, Pidle)) {
-		mp->oldp = 0;
-		handoffp(pp);
-	}
 }
 
 static bool exitsyscallfast(p *oldp)

@@ -66,7 +66,6 @@ typedef struct sudog {
 	g *g;
 	struct sudog *next, *prev; /* wait queue of the channel or semaphore */
 	void *elem;                /* data element (may point into g's stack) */
-	int64_t acquiretime;
 	uint32_t ticket;
 	bool isSelect;
 	bool success;              /* woken by a completed operation, not by close */
@@ -103,7 +102,6 @@ struct g {
 	g *alllink;               /* allgs list, never unlinked */
 	uintptr_t gopc;           /* pc of the go() call that created it */
 	const char *waitreason;   /* why it is Gwaiting, for tracebacks */
-	int64_t waitsince;        /* when it started waiting (nanotime) */
 	void *param;              /* passed by the waker (chan.c: the sudog) */
 	sudog *waiting;           /* select: sudogs it is queued with */
 	_Atomic uint32_t selectDone;
@@ -114,10 +112,8 @@ struct g {
 	void *stackmem;           /* mapping that holds the stack (stack.c) */
 	size_t stackmemsize;
 	timer *timer;             /* gort_sleep's timer, made on first use */
-	void *pollwait;           /* netpoll: descriptor it waits on */
 	uint64_t syscallsp;       /* sp at entersyscall, for tracebacks */
 	uintptr_t syscallpc;
-	int64_t lastpreempt;
 	uint32_t bpskip;          /* go(): spawns before the next back-pressure yield */
 	uint32_t bpinterval;      /* go(): current back-off of those yields */
 };
@@ -142,9 +138,6 @@ struct m {
 	void *waitlock;
 	void (*mstartfn)(void);   /* run first by a new M (sysmon) */
 	void *gsignal;            /* signal stack memory */
-	int64_t syscalltime;
-	bool insyscall_hint;
-	_Atomic uint32_t preemptgen;
 };
 
 enum pstatus {
@@ -240,7 +233,6 @@ struct schedt {
 
 	_Atomic int32_t ngsys;      /* runtime's own goroutines (not counted) */
 	_Atomic int64_t ngoroutinesdead; /* the count of Ps procresize removed */
-	int64_t totaltime;
 };
 
 extern struct schedt sched;
@@ -302,9 +294,7 @@ hidden void gosched_m(g *gp);
 hidden p *procresize(int32_t nprocs);
 hidden void checkdead(void);
 hidden void entersyscall(void);
-hidden void entersyscallblock(void);
 hidden void exitsyscall(void);
-hidden int64_t runtime_goid(void);
 
 /* runq.c: local and global run queues, stealing */
 hidden void runqput(p *pp, g *gp, bool next);
@@ -369,7 +359,6 @@ hidden bool netpollanyWaiters(void);
 hidden _Noreturn void throw(const char *s);
 hidden _Noreturn void fatal(const char *s);         /* "fatal error: s", user's fault */
 hidden _Noreturn void gopanic(const char *s);       /* "panic: s" */
-hidden _Noreturn void fatalnoflush(const char *s);  /* failure inside libc: no stdio */
 hidden void printstr(const char *s);                /* raw write to fd 2 */
 hidden void printint(int64_t v);
 hidden void printhex(uint64_t v);
