@@ -96,6 +96,21 @@ static struct fdslot *slotget(int fd, bool create)
 	return &c[fd % FD_CHUNK];
 }
 
+/* slot->lock, except in the child of fork: there the lock may have been
+   copied held by a thread that no longer exists, and the child has one
+   thread anyway. */
+static void slock(struct fdslot *s)
+{
+	if (!atomic_load_explicit(&shim_forked, memory_order_relaxed))
+		lock(&s->lock);
+}
+
+static void sunlock(struct fdslot *s)
+{
+	if (!atomic_load_explicit(&shim_forked, memory_order_relaxed))
+		unlock(&s->lock);
+}
+
 static long getfl(int fd)
 {
 	return rawsyscall6(SYS_fcntl, fd, F_GETFL, 0, 0, 0, 0);
@@ -170,13 +185,13 @@ static void examine(struct fdslot *s, int fd, uint32_t *once)
 {
 	gort_mutex_lock(&s->rmu);
 	gort_mutex_lock(&s->wmu);
-	lock(&s->lock);
+	slock(s);
 	uint32_t st = atomic_load(&s->state);
 	if ((st & FD_KIND) == FD_UNSEEN) {
 		st = classify(s, fd);
 		atomic_store_explicit(&s->state, st, memory_order_release);
 	}
-	unlock(&s->lock);
+	sunlock(s);
 	gort_mutex_unlock(&s->wmu);
 	gort_mutex_unlock(&s->rmu);
 	*once = st;
@@ -389,7 +404,7 @@ long sc_nowait(const struct sc *c)
 void fd_switch(int fd, struct fdref *r)
 {
 	struct fdslot *s = r->s;
-	lock(&s->lock);
+	slock(s);
 	uint32_t st = atomic_load(&s->state);
 	if ((st & FD_KIND) == FD_SOCK && atomic_load(&s->gen) == r->gen) {
 		long fl = getfl(fd);
@@ -398,7 +413,7 @@ void fd_switch(int fd, struct fdref *r)
 			atomic_store_explicit(&s->state, st, memory_order_release);
 		}
 	}
-	unlock(&s->lock);
+	sunlock(s);
 	r->state = st;
 }
 
@@ -424,7 +439,7 @@ void fd_newsock(int fd, bool usernb, int timeo)
 		return;
 	gort_mutex_lock(&s->rmu);
 	gort_mutex_lock(&s->wmu);
-	lock(&s->lock);
+	slock(s);
 	uint32_t st = atomic_load(&s->state);
 	if ((st & FD_KIND) != FD_BUSY) {
 		/* Anything here is stale: the number was closed behind our
@@ -436,7 +451,7 @@ void fd_newsock(int fd, bool usernb, int timeo)
 		st = pdopen(s, fd) ? FD_SOCK | (usernb ? FD_USERNB : 0) : FD_PLAIN;
 		atomic_store_explicit(&s->state, st, memory_order_release);
 	}
-	unlock(&s->lock);
+	sunlock(s);
 	gort_mutex_unlock(&s->wmu);
 	gort_mutex_unlock(&s->rmu);
 }
@@ -447,16 +462,16 @@ struct fdslot *fd_forget(int fd)
 	if (!s)
 		return 0;
 	for (;;) {
-		lock(&s->lock);
+		slock(s);
 		uint32_t st = atomic_load(&s->state);
-		if ((st & FD_KIND) != FD_BUSY) {
+		if ((st & FD_KIND) != FD_BUSY || atomic_load(&shim_forked)) {
 			atomic_store(&s->state, FD_BUSY);
 			drop(s, fd, st);
-			unlock(&s->lock);
+			sunlock(s);
 			return s;
 		}
 		/* Another close or dup2 of the same number is under way. */
-		unlock(&s->lock);
+		sunlock(s);
 		pause_();
 	}
 }
@@ -465,10 +480,10 @@ void fd_forget_done(struct fdslot *s, int hint)
 {
 	if (!s)
 		return;
-	lock(&s->lock);
+	slock(s);
 	s->nbhint = (uint8_t)hint;
 	atomic_store_explicit(&s->state, FD_UNSEEN, memory_order_release);
-	unlock(&s->lock);
+	sunlock(s);
 }
 
 int fd_nbhint(int fd)
@@ -476,14 +491,14 @@ int fd_nbhint(int fd)
 	struct fdslot *s = slotget(fd, false);
 	if (!s)
 		return 0;
-	lock(&s->lock);
+	slock(s);
 	uint32_t st = atomic_load(&s->state);
 	int h = 0;
 	if ((st & FD_KIND) == FD_NB)
 		h = st & FD_USERNB ? 2 : 1;
 	else if ((st & FD_KIND) == FD_UNSEEN)
 		h = s->nbhint;
-	unlock(&s->lock);
+	sunlock(s);
 	return h;
 }
 
@@ -495,7 +510,7 @@ void fd_dupped(int ofd, int nfd)
 	struct fdslot *s = slotget(nfd, hint != 0 || o.timeo);
 	if (!s)
 		return;
-	lock(&s->lock);
+	slock(s);
 	uint32_t st = atomic_load(&s->state);
 	if ((st & FD_KIND) != FD_BUSY) {
 		if ((st & FD_KIND) != FD_UNSEEN)
@@ -504,7 +519,7 @@ void fd_dupped(int ofd, int nfd)
 		atomic_store(&s->timeo, o.timeo);
 		atomic_store_explicit(&s->state, FD_UNSEEN, memory_order_release);
 	}
-	unlock(&s->lock);
+	sunlock(s);
 }
 
 void fd_settimeo(int fd, int bit, bool on)
@@ -547,7 +562,7 @@ long fd_setuserflags(int fd, long flags)
 	if (!s)
 		return flags;
 	bool nb = (flags & O_NONBLOCK) != 0;
-	lock(&s->lock);
+	slock(s);
 	uint32_t st = atomic_load(&s->state);
 	switch (st & FD_KIND) {
 	case FD_NB:
@@ -564,6 +579,6 @@ long fd_setuserflags(int fd, long flags)
 		}
 		break;
 	}
-	unlock(&s->lock);
+	sunlock(s);
 	return flags;
 }
