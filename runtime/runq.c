@@ -26,6 +26,15 @@ struct schedt sched;
 
 static bool runqputslow(p *pp, g *gp, uint32_t h, uint32_t t);
 
+/* With a single P nobody steals (thieves are other Ps, and gomaxprocs
+   only changes with the world stopped), so the owner's loads and stores
+   need no locked instructions: the yield and hand-off paths of a
+   GOMAXPROCS=1 program are single-threaded. */
+static inline bool alone(void)
+{
+	return gomaxprocs == 1;
+}
+
 /* Put gp at the head of pp's ring (owner only). Thieves move the head too,
    so the slot before it is filled first and then claimed with a CAS; a
    thief that read the old head fails its own CAS and reads again. False
@@ -38,6 +47,10 @@ static bool runqputfront(p *pp, g *gp)
 		if (t - h >= RUNQ_SIZE)
 			return false;
 		atomic_store_explicit(&pp->runq[(h - 1) % RUNQ_SIZE], gp, memory_order_relaxed);
+		if (alone()) {
+			atomic_store_explicit(&pp->runqhead, h - 1, memory_order_release);
+			return true;
+		}
 		if (atomic_compare_exchange_weak_explicit(&pp->runqhead, &h, h - 1, memory_order_acq_rel,
 		                                          memory_order_relaxed))
 			return true;
@@ -51,9 +64,12 @@ static bool runqputfront(p *pp, g *gp)
 void runqput(p *pp, g *gp, bool next)
 {
 	if (next) {
-		g *old = atomic_load(&pp->runnext);
-		while (!atomic_compare_exchange_weak(&pp->runnext, &old, gp))
-			;
+		g *old = atomic_load_explicit(&pp->runnext, memory_order_relaxed);
+		if (alone())
+			atomic_store_explicit(&pp->runnext, gp, memory_order_relaxed);
+		else
+			while (!atomic_compare_exchange_weak(&pp->runnext, &old, gp))
+				;
 		if (!old)
 			return;
 		gp = old;
@@ -102,6 +118,11 @@ static bool runqputslow(p *pp, g *gp, uint32_t h, uint32_t t)
 g *runqget(p *pp, bool *inheritTime)
 {
 	g *next = atomic_load_explicit(&pp->runnext, memory_order_relaxed);
+	if (next && alone()) {
+		atomic_store_explicit(&pp->runnext, 0, memory_order_relaxed);
+		*inheritTime = true;
+		return next;
+	}
 	if (next && atomic_compare_exchange_strong(&pp->runnext, &next, 0)) {
 		*inheritTime = true;
 		return next;
@@ -113,6 +134,10 @@ g *runqget(p *pp, bool *inheritTime)
 		if (t == h)
 			return 0;
 		g *gp = atomic_load_explicit(&pp->runq[h % RUNQ_SIZE], memory_order_relaxed);
+		if (alone()) {
+			atomic_store_explicit(&pp->runqhead, h + 1, memory_order_release);
+			return gp;
+		}
 		if (atomic_compare_exchange_weak_explicit(&pp->runqhead, &h, h + 1,
 		                                          memory_order_release, memory_order_relaxed))
 			return gp;

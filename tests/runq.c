@@ -95,6 +95,30 @@ Test(runq, depth_first_falls_back_to_the_tail_when_full)
 	cr_assert_eq(sched.runqtail->goid, 1000);
 }
 
+Test(runq, one_p_takes_the_plain_path)
+{
+	/* With gomaxprocs 1 the owner uses plain stores: same answers. */
+	gomaxprocs = 1;
+	p *pp = newp(0);
+	runqput(pp, ranbefore(1), false);
+	runqput(pp, newg(2), true);
+	runqput(pp, newg(3), true);   /* 2 to the front */
+	runqput(pp, ranbefore(4), true); /* 3 to the front */
+	runqput(pp, ranbefore(5), true); /* 4 to the tail */
+	bool inherit;
+	int want[] = { 5, 3, 2, 1, 4 };
+	for (int i = 0; i < 5; i++) {
+		g *gp = runqget(pp, &inherit);
+		cr_assert_not_null(gp);
+		cr_assert_eq(gp->goid, want[i], "position %d: %ld", i, (long)gp->goid);
+		cr_assert_eq(inherit, i == 0);
+	}
+	cr_assert(runqempty(pp));
+	for (int i = 1; i <= RUNQ_SIZE + 1; i++)
+		runqput(pp, ranbefore(i), false);
+	cr_assert_eq(sched.runqsize, RUNQ_SIZE / 2 + 1);
+}
+
 Test(runq, overflow_moves_half_to_global)
 {
 	p *pp = newp(0);
