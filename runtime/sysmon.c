@@ -112,8 +112,6 @@ void sysmon(void)
 					futexsleep(&sched.sysmonwait, 1, sleep);
 					lock(&sched.lock);
 					atomic_store(&sched.sysmonwait, 0);
-					idle = 0;
-					delay = 20;
 				}
 			}
 			unlock(&sched.lock);
