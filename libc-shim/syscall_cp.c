@@ -31,21 +31,32 @@ static long offg(long nr, long a, long b, long c, long d, long e, long f)
 	return rawsyscall6(nr, a, b, c, d, e, f);
 }
 
+/* A call that gort's own preemption signal cut short (EINTR with
+   g->syscallintr set, runtime/signal.c) is made again: the program sent no
+   signal and must not see one. */
 long __syscall_cp(long nr, long a, long b, long c, long d, long e, long f)
 {
-	if (!shim_curg())
+	g *gp = shim_curg();
+	if (!gp)
 		return offg(nr, a, b, c, d, e, f);
-	entersyscall();
-	long r = rawsyscall6(nr, a, b, c, d, e, f);
-	exitsyscall();
+	long r;
+	do {
+		entersyscall();
+		r = rawsyscall6(nr, a, b, c, d, e, f);
+		exitsyscall();
+	} while (r == -EINTR && atomic_load_explicit(&gp->syscallintr, memory_order_relaxed));
 	return r;
 }
 
 long sc_block(const struct sc *c)
 {
-	entersyscall();
-	long r = sc_raw(c);
-	exitsyscall();
+	g *gp = getg();
+	long r;
+	do {
+		entersyscall();
+		r = sc_raw(c);
+		exitsyscall();
+	} while (r == -EINTR && atomic_load_explicit(&gp->syscallintr, memory_order_relaxed));
 	return r;
 }
 

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "netpoll.h"
@@ -75,11 +76,13 @@ void netpollBreak(void)
 	if (!atomic_compare_exchange_strong(&netpollWakeSig, &z, 1))
 		return;
 	uint64_t one = 1;
+	/* Raw system calls: the runtime's own descriptor is none of the
+	   libc-shim's business, even when a goroutine adds a timer. */
 	for (;;) {
-		ssize_t n = write(breakfd, &one, sizeof one);
-		if (n == sizeof one || errno == EAGAIN)
+		long n = rawsyscall6(SYS_write, breakfd, (long)&one, sizeof one, 0, 0, 0);
+		if (n == sizeof one || n == -EAGAIN)
 			return;
-		if (errno != EINTR)
+		if (n != -EINTR)
 			throw("runtime: netpollBreak write failed");
 	}
 }
@@ -124,8 +127,7 @@ g *netpoll(int64_t delay, int32_t *np)
 		if (ev->data.ptr == &breakfd) {
 			if (delay != 0) {
 				uint64_t v;
-				ssize_t r = read(breakfd, &v, sizeof v);
-				(void)r;
+				rawsyscall6(SYS_read, breakfd, (long)&v, sizeof v, 0, 0, 0);
 				atomic_store(&netpollWakeSig, 0);
 			}
 			continue;

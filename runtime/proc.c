@@ -1290,6 +1290,7 @@ void entersyscall(void)
 	g *gp = getg();
 	m *mp = gp->m;
 	mp->locks++;
+	atomic_store_explicit(&gp->syscallintr, 0, memory_order_relaxed);
 	gp->syscallsp = (uintptr_t)__builtin_frame_address(0);
 	gp->syscallpc = (uintptr_t)__builtin_return_address(0);
 	casgstatus(gp, Grunning, Gsyscall);

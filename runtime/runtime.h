@@ -114,6 +114,7 @@ struct g {
 	timer *timer;             /* gort_sleep's timer, made on first use */
 	uint64_t syscallsp;       /* sp at entersyscall, for tracebacks */
 	uintptr_t syscallpc;
+	_Atomic uint32_t syscallintr; /* our SIGURG hit it in a system call (signal.c) */
 	uint32_t bpskip;          /* go(): spawns before the next back-pressure yield */
 	uint32_t bpinterval;      /* go(): current back-off of those yields */
 };

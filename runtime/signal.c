@@ -56,6 +56,14 @@ static void sigurg(int sig, siginfo_t *si, void *ctx)
 	if (!gp || !gp->m)
 		return;  /* a thread of the program's own */
 	m *mp = gp->m;
+	/* sysmon may ask just before the goroutine enters a system call; the
+	   signal then cuts the call short, with EINTR even under SA_RESTART
+	   for calls with a timeout (SO_RCVTIMEO). Say so, for the libc-shim to
+	   make the call again: the program never sent a signal. */
+	if (gp == mp->curg && readgstatus(gp) == Gsyscall) {
+		atomic_store_explicit(&gp->syscallintr, 1, memory_order_relaxed);
+		return;
+	}
 	if (gp != mp->curg || !atomic_load(&gp->preempt) || mp->locks || !mp->p ||
 	    readgstatus(gp) != Grunning)
 		return;
