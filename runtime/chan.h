@@ -80,15 +80,37 @@ static inline void *chanbuf(gort_chan *c, size_t i)
 }
 
 /* Go's typedmemmove: a NULL source is the zero value (a send of NULL on a
-   channel of non-zero size sends zeros rather than crashing). */
+   channel of non-zero size sends zeros rather than crashing). Channels
+   mostly carry a word or a small struct; copies of a constant size compile
+   to plain moves, where a call to memcpy costs more than the copy. */
 static inline void elemmove(gort_chan *c, void *dst, const void *src)
 {
-	if (c->elemsize == 0)
+	size_t n = c->elemsize;
+	if (n == 0)
 		return;
-	if (src)
-		memcpy(dst, src, c->elemsize);
-	else
-		memset(dst, 0, c->elemsize);
+	if (!src) {
+		memset(dst, 0, n);
+		return;
+	}
+	switch (n) {
+	case 1:
+		memcpy(dst, src, 1);
+		break;
+	case 2:
+		memcpy(dst, src, 2);
+		break;
+	case 4:
+		memcpy(dst, src, 4);
+		break;
+	case 8:
+		memcpy(dst, src, 8);
+		break;
+	case 16:
+		memcpy(dst, src, 16);
+		break;
+	default:
+		memcpy(dst, src, n);
+	}
 }
 
 static inline void elemclr(gort_chan *c, void *dst)
