@@ -53,8 +53,14 @@ mcall:
 	mov	%fs:gort_curg@tpoff, %rdi	/* oldg: fn's argument */
 	mov	%rsp, G_SCHED_SP(%rdi)		/* oldg->sched.sp */
 	mov	G_M(%rdi), %rax			/* m */
-	mov	0(%rsp), %rdx
-	mov	%rdx, M_FPSTATE(%rax)		/* what this thread has loaded now */
+	/* What this thread has loaded now, read back at the sizes stored:
+	   one 8-byte load over the two stores would wait for them to reach
+	   the cache instead of forwarding from the store buffer. */
+	movzwl	0(%rsp), %edx
+	mov	4(%rsp), %ecx
+	shl	$32, %rcx
+	or	%rcx, %rdx
+	mov	%rdx, M_FPSTATE(%rax)
 	mov	M_G0(%rax), %rax		/* m->g0 */
 	cmp	%rax, %rdi
 	je	mcall_on_g0

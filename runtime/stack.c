@@ -14,6 +14,14 @@
  * handed out only while the process stays well under vm.max_map_count, and
  * stacks made after that budget is spent have no guard (docs/stacks.md).
  *
+ * Page faults: the first touch of a fresh stack is a page fault, the main
+ * cost of starting a goroutine that does not reuse a stack (and several
+ * times the cost of a goroutine switch). Where the kernel lets a process
+ * advise its own memory in batches (process_madvise on PIDFD_SELF, Linux
+ * 6.15), a new arena gets all its guards in one system call, and the top
+ * page of its slots, which every goroutine touches first, is committed ahead
+ * in batches that grow as the program keeps making goroutines.
+ *
  * Freed stacks of the default size go to the P's cache and, when it is full,
  * half of it to the global pool. stackscavenge (sysmon) returns the pages of
  * pooled stacks that sat unused for a while to the kernel.
@@ -23,6 +31,8 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "runtime.h"
@@ -30,9 +40,14 @@
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL 102
 #endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+/* Linux 6.15's pidfd for the calling thread, whose address space is ours. */
+#define PIDFD_SELF (-10000)
 
 enum {
-	ARENA_STACKS = 64,
+	ARENA_STACKS = 64,            /* at most 64: arenaguarded is one bit a slot */
 	GUARD_SIZE = 16 << 10,        /* big enough that a large frame cannot jump it */
 	STACK_MIN = 16 << 10,
 	SCAVENGE_AFTER_NS = 2000000000,
@@ -51,8 +66,8 @@ size_t stackdefault = 64 << 10;
 /* A free stack of the default size is one word: its lowest usable address
    (page aligned) with its flags in the low bits. The bookkeeping stays out
    of the stack itself so that handing a stack over touches none of its
-   memory: the goroutine's first run is the first touch, on the CPU that
-   runs it. */
+   memory: its pages are committed ahead (populate) or by the goroutine's
+   first run. */
 #define FS_FLAGS ((uintptr_t)0xff)
 
 /* Global pool, guarded by poollock: free stacks and when each was freed,
@@ -64,8 +79,12 @@ static int32_t npool, cappool;
 
 /* Arena being carved, guarded by arenalock. */
 static mutex arenalock;
-static uintptr_t arenanext, arenaend;
+static uintptr_t arenabase, arenanext, arenaend;
 static size_t slotsize;        /* guard + stack */
+static uint64_t arenaguarded;  /* bit i: slot i got its guard with the arena */
+static int arenapopulated;     /* slots, from the first, committed ahead or claimed */
+static int popbatch = 1;       /* slots to commit ahead next time; doubles */
+static _Atomic int batchmode;  /* 0 unknown, 1 process_madvise works, 2 it does not */
 
 static int guardmode;           /* 0 unknown, 1 madvise guards, 2 mprotect, 3 none */
 static _Atomic int64_t mprotect_budget = INT64_MIN;  /* guardmode 2: map entries left */
@@ -139,7 +158,7 @@ size_t gort_stacksize(size_t bytes)
 		   stacks of the old size give their pages back and are dropped
 		   (P caches when their owner next looks, by generation). */
 		slotsize = GUARD_SIZE + stackdefault;
-		arenanext = arenaend = 0;
+		arenabase = arenanext = arenaend = 0;
 		lock(&poollock);
 		while (npool > 0) {
 			npool--;
@@ -176,6 +195,45 @@ static bool guard(uintptr_t lo, size_t len)
 	return false;
 }
 
+/* Apply advice to len bytes at each of the n addresses at addr, addr+step,
+   ... in as few system calls as the kernel allows. Returns how many of them,
+   from the first, were done; 0 (and never again) where the kernel cannot
+   advise this process's memory in batches. */
+static int madvise_strided(uintptr_t addr, size_t step, int n, size_t len, int advice)
+{
+	struct iovec iov[ARENA_STACKS];
+	if (batchmode == 2 || n <= 0)
+		return 0;
+	if (n > ARENA_STACKS)
+		n = ARENA_STACKS;
+	for (int i = 0; i < n; i++) {
+		iov[i].iov_base = (void *)(addr + (size_t)i * step);
+		iov[i].iov_len = len;
+	}
+	long r = rawsyscall6(SYS_process_madvise, PIDFD_SELF, (long)iov, n, advice, 0, 0);
+	if (r < 0) {
+		/* No PIDFD_SELF, no process_madvise, or advice a pidfd may not
+		   give (before 6.13): the per-stack path stays as it was. */
+		if (batchmode == 0 && (r == -EBADF || r == -ENOSYS || r == -EINVAL || r == -EPERM))
+			batchmode = 2;
+		return 0;
+	}
+	batchmode = 1;
+	return (int)((size_t)r / len);
+}
+
+/* The guards of a whole new arena, one system call; arenalock held. */
+static void arenaguards(void)
+{
+	arenaguarded = 0;
+	if (guardmode != 0 && guardmode != 1)
+		return;
+	int n = madvise_strided(arenabase, slotsize, ARENA_STACKS, GUARD_SIZE, MADV_GUARD_INSTALL);
+	if (n > 0)
+		guardmode = 1;
+	arenaguarded = n >= ARENA_STACKS ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
+}
+
 static void *mapstack(size_t len)
 {
 	void *v = mmap(0, len, PROT_READ | PROT_WRITE,
@@ -193,16 +251,36 @@ static bool arenaslot(g *gp)
 			unlock(&arenalock);
 			return false;
 		}
-		arenanext = (uintptr_t)a;
+		arenabase = arenanext = (uintptr_t)a;
 		arenaend = arenanext + slotsize * ARENA_STACKS;
+		arenapopulated = 0;
+		arenaguards();
 	}
 	uintptr_t base = arenanext;
+	int slot = (int)((base - arenabase) / slotsize);
 	arenanext += slotsize;
 	size_t size = slotsize - GUARD_SIZE;
+	bool guarded = arenaguarded >> slot & 1;
+	/* Commit the top pages of this slot and of the next few ahead: a
+	   program that has made goroutines will likely make more, and a batch
+	   costs far less than a page fault each. The batch doubles, so a small
+	   program commits a page or two, and what is committed but never used
+	   is at most one arena's worth. */
+	int npop = 0;
+	if (batchmode != 2 && slot >= arenapopulated) {
+		npop = ARENA_STACKS - slot < popbatch ? ARENA_STACKS - slot : popbatch;
+		arenapopulated = slot + npop;
+		if (popbatch < ARENA_STACKS)
+			popbatch *= 2;
+	}
 	unlock(&arenalock);
+	/* Outside the lock: the slots are claimed, and a goroutine that runs
+	   before its page is in merely takes the fault. */
+	if (npop)
+		madvise_strided(base + slotsize - physpagesize, slotsize, npop, physpagesize, MADV_POPULATE_WRITE);
 	gp->stacklo = base + GUARD_SIZE;
 	gp->stackhi = gp->stacklo + size;
-	gp->stackflags = guard(base, GUARD_SIZE) ? STACK_GUARDED : 0;
+	gp->stackflags = guarded || guard(base, GUARD_SIZE) ? STACK_GUARDED : 0;
 	gp->stackmem = (void *)base;
 	gp->stackmemsize = slotsize;
 	return true;
