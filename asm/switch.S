@@ -107,7 +107,8 @@ gogo:
 	pop	%r12
 	pop	%rbx
 	pop	%rbp
-	ret
+	pop	%rcx
+	jmp	*%rcx
 gogo_new:
 	/* A goroutine that never ran: the top of its stack, default FP
 	   control words, and gostartfn with fn in %rbx and arg in %r12. */

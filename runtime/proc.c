@@ -1108,7 +1108,7 @@ void injectglist(g *list)
 
 /* ---- Parking ---- */
 
-static void park_m(g *gp)
+void park_m(g *gp)
 {
 	m *mp = getg()->m;
 	casgstatus(gp, Grunning, Gwaiting);
@@ -1124,22 +1124,6 @@ static void park_m(g *gp)
 		}
 	}
 	schedule();
-}
-
-/* Park the current goroutine. unlockf(gp, lock), if set, runs on g0 once gp
-   can no longer run; it returns false to resume gp at once. */
-void gopark(bool (*unlockf)(g *, void *), void *lock_, const char *reason)
-{
-	g *gp = getg();
-	m *mp = gp->m;
-	if (unlikely(!mp || gp == mp->g0))
-		throw("gopark: not on a goroutine");
-	if (mp->locks)
-		throw("gopark: holding locks");
-	mp->waitunlockf = unlockf;
-	mp->waitlock = lock_;
-	gp->waitreason = reason;
-	mcall(park_m);
 }
 
 static bool parkunlock_c(g *gp, void *l)

@@ -65,8 +65,11 @@ void runqput(p *pp, g *gp, bool next)
 {
 	if (next) {
 		g *old = atomic_load_explicit(&pp->runnext, memory_order_relaxed);
-		if (alone())
-			atomic_store_explicit(&pp->runnext, gp, memory_order_relaxed);
+		/* Only the owner fills an empty runnext (thieves only empty
+		   it), so an empty one needs no locked instruction either. The
+		   release publishes gp's state to a thief that takes it. */
+		if (!old || alone())
+			atomic_store_explicit(&pp->runnext, gp, memory_order_release);
 		else
 			while (!atomic_compare_exchange_weak(&pp->runnext, &old, gp))
 				;
