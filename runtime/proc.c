@@ -665,15 +665,50 @@ static g *gfget(p *pp)
 	return gp;
 }
 
+/* Gs are never freed (they stay on allgs, as in Go), so they are carved
+   from chunks: a program that starts many goroutines pays one malloc per
+   GCHUNK of them, and its Gs sit together. allglock guards the chunk. */
+enum { GCHUNK = 64 };
+static g *gchunk;
+static int gchunkleft;
+static g *gspare;   /* carved, but no stack could be had for them */
+
+static g *gnew(void)
+{
+	lock(&allglock);
+	g *gp = gspare;
+	if (gp) {
+		gspare = gp->schedlink;
+		memset(gp, 0, sizeof *gp);
+	} else {
+		if (gchunkleft == 0) {
+			g *c = calloc(GCHUNK, sizeof *c);
+			if (!c) {
+				unlock(&allglock);
+				return 0;
+			}
+			gchunk = c;
+			gchunkleft = GCHUNK;
+		}
+		gp = gchunk++;
+		gchunkleft--;
+	}
+	unlock(&allglock);
+	return gp;
+}
+
 static g *malg(bool ismain)
 {
-	g *gp = calloc(1, sizeof *gp);
+	g *gp = gnew();
 	if (!gp)
 		return 0;
 	atomic_store(&gp->atomicstatus, Gdead);
 	gp->ismain = ismain;
 	if (!(ismain ? mainstackalloc(gp) : stackalloc(gp, stackdefault))) {
-		free(gp);
+		lock(&allglock);
+		gp->schedlink = gspare;
+		gspare = gp;
+		unlock(&allglock);
 		return 0;
 	}
 	allgadd(gp);
