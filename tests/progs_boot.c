@@ -51,6 +51,16 @@ Test(boot, errno_is_per_goroutine)
 	}
 }
 
+Test(boot, fp_rounding_mode_is_per_goroutine)
+{
+	for (int i = 0; i < 3; i++) {
+		struct run r = run_prog("fpenv_switch", NULL, NULL, test_procs[i], LIMIT);
+		cr_expect_eq(r.status, 0, "GOMAXPROCS=%d status %d\n%s%s", test_procs[i], r.status, r.out, r.err);
+		expect_out(r, "bad=0 childbad=0 main mode kept=1\n");
+		run_free(&r);
+	}
+}
+
 Test(sched, spawn_and_join_100000)
 {
 	for (int i = 0; i < 3; i++) {
