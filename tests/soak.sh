@@ -25,6 +25,15 @@ for r in $(seq 1 "$rounds"); do
 		wait $b || fail=$((fail + 1))
 		run $procs build/tests/prog/spawn_tree || fail=$((fail + 1))
 		run $procs build/tests/prog/errno_migrate || fail=$((fail + 1))
+		# The channel, select and sync programs: hand-offs, close races
+		# and parking under every GOMAXPROCS, two at a time.
+		for c in chan_gotest chan_nonblock_race chan_close_race chan_lifetime select_stress \
+		         select_many sync_mutex sync_waitgroup fpenv_switch; do
+			run $procs build/tests/prog/$c & a=$!
+			run $procs build/tests/prog/chan_multiconsumer & b=$!
+			wait $a || fail=$((fail + 1))
+			wait $b || fail=$((fail + 1))
+		done
 		for s in build/tests/prog/soak_*; do
 			[ -x "$s" ] || continue
 			run $procs "$s" || fail=$((fail + 1))
@@ -32,6 +41,6 @@ for r in $(seq 1 "$rounds"); do
 	done
 	echo "round $r: $fail failures so far"
 done
-passed=$((rounds * 4 * 4))
+passed=$((rounds * 4 * (4 + 2 * 9)))
 echo "soak: $((passed - fail)) passed, $fail failed"
 [ $fail -eq 0 ]
