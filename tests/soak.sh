@@ -6,6 +6,11 @@ set -u
 cd "$(dirname "$0")/.."
 make -s $(ls tests/prog/*.c | sed 's|tests/prog/\(.*\)\.c|build/tests/prog/\1|') || exit 1
 rounds=${SOAK_ROUNDS:-20}
+# The channel, select and sync programs: hand-offs, close races and parking,
+# each run beside chan_multiconsumer.
+chanprogs="chan_gotest chan_nonblock_race chan_close_race chan_lifetime select_stress
+           select_many sync_mutex sync_waitgroup fpenv_switch"
+nchan=$(echo $chanprogs | wc -w)
 fail=0
 run() {
 	out=$(GOMAXPROCS=$1 timeout 300 "$2" ${3:-} 2>&1)
@@ -25,10 +30,7 @@ for r in $(seq 1 "$rounds"); do
 		wait $b || fail=$((fail + 1))
 		run $procs build/tests/prog/spawn_tree || fail=$((fail + 1))
 		run $procs build/tests/prog/errno_migrate || fail=$((fail + 1))
-		# The channel, select and sync programs: hand-offs, close races
-		# and parking under every GOMAXPROCS, two at a time.
-		for c in chan_gotest chan_nonblock_race chan_close_race chan_lifetime select_stress \
-		         select_many sync_mutex sync_waitgroup fpenv_switch; do
+		for c in $chanprogs; do
 			run $procs build/tests/prog/$c & a=$!
 			run $procs build/tests/prog/chan_multiconsumer & b=$!
 			wait $a || fail=$((fail + 1))
@@ -41,6 +43,6 @@ for r in $(seq 1 "$rounds"); do
 	done
 	echo "round $r: $fail failures so far"
 done
-passed=$((rounds * 4 * (4 + 2 * 9)))
+passed=$((rounds * 4 * (4 + 2 * nchan)))
 echo "soak: $((passed - fail)) passed, $fail failed"
 [ $fail -eq 0 ]
