@@ -114,8 +114,12 @@ static void lockslow(gort_mutex *m)
 
 void gort_mutex_lock(gort_mutex *m)
 {
+	/* Look before the CAS: under contention a CAS that fails still takes
+	   the line from the holder, who then has to take it back to unlock;
+	   a load only shares it. */
 	int32_t z = 0;
-	if (__atomic_compare_exchange_n(&m->state, &z, MUTEX_LOCKED, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+	if (load(m) == 0 &&
+	    __atomic_compare_exchange_n(&m->state, &z, MUTEX_LOCKED, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return;
 	lockslow(m);
 }
