@@ -10,8 +10,8 @@
  * arrivals queue at the tail. It goes back to normal when the last waiter
  * takes it or a waiter waited less than 1 ms.
  *
- * The fast paths are one CAS to lock and one atomic add to unlock, without
- * a system call; only contention reaches sema.c.
+ * The fast paths are a load and one CAS to lock and one atomic add to
+ * unlock, without a system call; only contention reaches sema.c.
  */
 #include <gort.h>
 
