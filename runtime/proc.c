@@ -816,16 +816,14 @@ int64_t go(void (*fn)(void *), void *arg)
 	   runnable), the yields back off exponentially. */
 	else {
 		p *pp = gp->m->p;
-		uint32_t qlen = atomic_load_explicit(&pp->runqtail, memory_order_relaxed) -
-		                atomic_load_explicit(&pp->runqhead, memory_order_relaxed);
+		uint32_t qlen = runqlen(pp);
 		if (unlikely(qlen > RUNQ_SIZE / 2)) {
 			if (gp->bpskip > 0) {
 				gp->bpskip--;
 			} else {
 				mcall(gosched_m);
 				pp = gp->m->p;
-				uint32_t after = atomic_load_explicit(&pp->runqtail, memory_order_relaxed) -
-				                 atomic_load_explicit(&pp->runqhead, memory_order_relaxed);
+				uint32_t after = runqlen(pp);
 				if (after * 2 < qlen)
 					gp->bpinterval = 0;
 				else if (gp->bpinterval < (1u << 20))

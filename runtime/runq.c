@@ -24,7 +24,14 @@
 
 struct schedt sched;
 
-static bool runqputslow(p *pp, g *gp, uint32_t h, uint32_t t);
+static bool runqputslow(p *pp, g *gp, uint64_t h, uint32_t t);
+
+/* runqhead moved n slots forward by a consumer; the count of front pushes
+   in the high half stays (struct p). */
+static inline uint64_t runqheadadd(uint64_t h, uint32_t n)
+{
+	return (h & ~(uint64_t)UINT32_MAX) | (uint32_t)(runqheadidx(h) + n);
+}
 
 /* With a single P nobody steals (thieves are other Ps, and gomaxprocs
    only changes with the world stopped), so the owner's loads and stores
@@ -42,16 +49,20 @@ static inline bool alone(void)
 static bool runqputfront(p *pp, g *gp)
 {
 	for (;;) {
-		uint32_t h = atomic_load_explicit(&pp->runqhead, memory_order_acquire);
+		uint64_t h = atomic_load_explicit(&pp->runqhead, memory_order_acquire);
 		uint32_t t = atomic_load_explicit(&pp->runqtail, memory_order_relaxed);
-		if (t - h >= RUNQ_SIZE)
+		uint32_t i = runqheadidx(h);
+		if (t - i >= RUNQ_SIZE)
 			return false;
-		atomic_store_explicit(&pp->runq[(h - 1) % RUNQ_SIZE], gp, memory_order_relaxed);
+		atomic_store_explicit(&pp->runq[(i - 1) % RUNQ_SIZE], gp, memory_order_relaxed);
+		/* One slot back, and one more front push in the high half, so
+		   that no thief's CAS can match a head it read before. */
+		uint64_t nh = (((h >> 32) + 1) << 32) | (uint32_t)(i - 1);
 		if (alone()) {
-			atomic_store_explicit(&pp->runqhead, h - 1, memory_order_release);
+			atomic_store_explicit(&pp->runqhead, nh, memory_order_release);
 			return true;
 		}
-		if (atomic_compare_exchange_weak_explicit(&pp->runqhead, &h, h - 1, memory_order_acq_rel,
+		if (atomic_compare_exchange_weak_explicit(&pp->runqhead, &h, nh, memory_order_acq_rel,
 		                                          memory_order_relaxed))
 			return true;
 	}
@@ -80,9 +91,9 @@ void runqput(p *pp, g *gp, bool next)
 			return;
 	}
 	for (;;) {
-		uint32_t h = atomic_load_explicit(&pp->runqhead, memory_order_acquire);
+		uint64_t h = atomic_load_explicit(&pp->runqhead, memory_order_acquire);
 		uint32_t t = atomic_load_explicit(&pp->runqtail, memory_order_relaxed);
-		if (t - h < RUNQ_SIZE) {
+		if (t - runqheadidx(h) < RUNQ_SIZE) {
 			atomic_store_explicit(&pp->runq[t % RUNQ_SIZE], gp, memory_order_relaxed);
 			atomic_store_explicit(&pp->runqtail, t + 1, memory_order_release);
 			return;
@@ -93,16 +104,17 @@ void runqput(p *pp, g *gp, bool next)
 	}
 }
 
-static bool runqputslow(p *pp, g *gp, uint32_t h, uint32_t t)
+static bool runqputslow(p *pp, g *gp, uint64_t h, uint32_t t)
 {
 	enum { HALF = RUNQ_SIZE / 2 };
 	g *batch[HALF + 1];
-	uint32_t n = (t - h) / 2;
+	uint32_t hi = runqheadidx(h);
+	uint32_t n = (t - hi) / 2;
 	if (n != HALF)
 		throw("runqputslow: queue is not full");
 	for (uint32_t i = 0; i < n; i++)
-		batch[i] = atomic_load_explicit(&pp->runq[(h + i) % RUNQ_SIZE], memory_order_relaxed);
-	if (!atomic_compare_exchange_strong_explicit(&pp->runqhead, &h, h + n,
+		batch[i] = atomic_load_explicit(&pp->runq[(hi + i) % RUNQ_SIZE], memory_order_relaxed);
+	if (!atomic_compare_exchange_strong_explicit(&pp->runqhead, &h, runqheadadd(h, n),
 	                                             memory_order_acq_rel, memory_order_relaxed))
 		return false;
 	batch[n] = gp;
@@ -132,16 +144,16 @@ g *runqget(p *pp, bool *inheritTime)
 	}
 	*inheritTime = false;
 	for (;;) {
-		uint32_t h = atomic_load_explicit(&pp->runqhead, memory_order_acquire);
+		uint64_t h = atomic_load_explicit(&pp->runqhead, memory_order_acquire);
 		uint32_t t = atomic_load_explicit(&pp->runqtail, memory_order_relaxed);
-		if (t == h)
+		if (t == runqheadidx(h))
 			return 0;
-		g *gp = atomic_load_explicit(&pp->runq[h % RUNQ_SIZE], memory_order_relaxed);
+		g *gp = atomic_load_explicit(&pp->runq[runqheadidx(h) % RUNQ_SIZE], memory_order_relaxed);
 		if (alone()) {
-			atomic_store_explicit(&pp->runqhead, h + 1, memory_order_release);
+			atomic_store_explicit(&pp->runqhead, runqheadadd(h, 1), memory_order_release);
 			return gp;
 		}
-		if (atomic_compare_exchange_weak_explicit(&pp->runqhead, &h, h + 1,
+		if (atomic_compare_exchange_weak_explicit(&pp->runqhead, &h, runqheadadd(h, 1),
 		                                          memory_order_release, memory_order_relaxed))
 			return gp;
 	}
@@ -152,7 +164,7 @@ bool runqempty(p *pp)
 	/* runnext and the ring are read in an order that cannot miss a G moving
 	   from one to the other (runqput kicks runnext to the tail). */
 	for (;;) {
-		uint32_t h = atomic_load(&pp->runqhead);
+		uint32_t h = runqheadidx(atomic_load(&pp->runqhead));
 		uint32_t t = atomic_load(&pp->runqtail);
 		g *next = atomic_load(&pp->runnext);
 		if (t == atomic_load(&pp->runqtail))
@@ -186,9 +198,10 @@ int runqdrain(p *pp, g **head, g **tail)
 static uint32_t runqgrab(p *victim, g **batch, uint32_t batchhead, bool stealRunNextG)
 {
 	for (;;) {
-		uint32_t h = atomic_load_explicit(&victim->runqhead, memory_order_acquire);
+		uint64_t h = atomic_load_explicit(&victim->runqhead, memory_order_acquire);
 		uint32_t t = atomic_load_explicit(&victim->runqtail, memory_order_acquire);
-		uint32_t n = t - h;
+		uint32_t hi = runqheadidx(h);
+		uint32_t n = t - hi;
 		n = n - n / 2;
 		if (n == 0) {
 			if (stealRunNextG) {
@@ -211,8 +224,8 @@ static uint32_t runqgrab(p *victim, g **batch, uint32_t batchhead, bool stealRun
 			continue; /* inconsistent h and t: read again */
 		for (uint32_t i = 0; i < n; i++)
 			batch[(batchhead + i) % RUNQ_SIZE] =
-				atomic_load_explicit(&victim->runq[(h + i) % RUNQ_SIZE], memory_order_relaxed);
-		if (atomic_compare_exchange_strong_explicit(&victim->runqhead, &h, h + n,
+				atomic_load_explicit(&victim->runq[(hi + i) % RUNQ_SIZE], memory_order_relaxed);
+		if (atomic_compare_exchange_strong_explicit(&victim->runqhead, &h, runqheadadd(h, n),
 		                                            memory_order_acq_rel, memory_order_relaxed))
 			return n;
 	}
@@ -230,7 +243,7 @@ g *runqstealinto(p *pp, p *victim, bool stealRunNextG)
 	g *gp = batch[n];
 	if (n == 0)
 		return gp;
-	uint32_t h = atomic_load_explicit(&pp->runqhead, memory_order_acquire);
+	uint32_t h = runqheadidx(atomic_load_explicit(&pp->runqhead, memory_order_acquire));
 	if (t - h + n >= RUNQ_SIZE)
 		throw("runqsteal: runq overflow");
 	for (uint32_t i = 0; i < n; i++)

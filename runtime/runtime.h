@@ -151,6 +151,12 @@ enum pstatus {
 
 #define RUNQ_SIZE 256
 
+/* The index in a runqhead value (see struct p). */
+static inline uint32_t runqheadidx(uint64_t head)
+{
+	return (uint32_t)head;
+}
+
 /* Stack cache entry count per P (stack.c). */
 #define STACK_CACHE 32
 
@@ -168,8 +174,12 @@ struct p {
 	_Atomic uint32_t syscalltick; /* incremented on every system call */
 
 	/* Local run queue: a ring read lock-free (Go's runqhead/runqtail);
-	   thieves CAS runqhead and runnext. */
-	_Alignas(64) _Atomic uint32_t runqhead;
+	   thieves CAS runqhead and runnext. runqhead's low half is the
+	   head's index, its high half a count of runqputfront calls: Go's
+	   head only moves forward, ours also moves back, and without the
+	   count a thief's stale CAS could succeed after the head came back
+	   to the value it read (ABA), taking a G that already ran. */
+	_Alignas(64) _Atomic uint64_t runqhead;
 	_Atomic uint32_t runqtail;
 	g *_Atomic runq[RUNQ_SIZE];
 	/* Runs next, before runq, inheriting the time slice of the current G. */
@@ -301,6 +311,12 @@ hidden void exitsyscall(void);
 hidden void runqput(p *pp, g *gp, bool next);
 hidden g *runqget(p *pp, bool *inheritTime);
 hidden bool runqempty(p *pp);
+/* How many Gs pp's ring holds (runnext aside); a snapshot. */
+static inline uint32_t runqlen(p *pp)
+{
+	return atomic_load_explicit(&pp->runqtail, memory_order_relaxed) -
+	       runqheadidx(atomic_load_explicit(&pp->runqhead, memory_order_relaxed));
+}
 hidden uint32_t runqsteal(p *pp, p *victim, bool stealRunNextG, g **out);
 hidden g *runqstealinto(p *pp, p *victim, bool stealRunNextG);
 hidden int runqdrain(p *pp, g **head, g **tail);

@@ -207,7 +207,7 @@ void schedtrace(bool detailed)
 	}
 	for (int32_t i = 0; i < gomaxprocs; i++) {
 		p *pp = allp[i];
-		uint32_t n = atomic_load(&pp->runqtail) - atomic_load(&pp->runqhead);
+		uint32_t n = runqlen(pp);
 		if (detailed) {
 			m *mp = pp->m;
 			fmt(buf, sizeof buf,

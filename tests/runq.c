@@ -125,7 +125,7 @@ Test(runq, overflow_moves_half_to_global)
 	for (int i = 1; i <= RUNQ_SIZE + 1; i++)
 		runqput(pp, newg(i), false);
 	cr_assert_eq(sched.runqsize, RUNQ_SIZE / 2 + 1);
-	cr_assert_eq(atomic_load(&pp->runqtail) - atomic_load(&pp->runqhead), RUNQ_SIZE / 2);
+	cr_assert_eq(runqlen(pp), RUNQ_SIZE / 2);
 	/* The oldest half went to the global queue, in order, then the new G. */
 	g *gp = sched.runqhead;
 	for (int i = 1; i <= RUNQ_SIZE / 2; i++, gp = gp->schedlink)
@@ -144,7 +144,7 @@ Test(runq, globrunqget_takes_a_fair_share)
 	cr_assert_eq(gp->goid, 1);
 	/* 10/gomaxprocs + 1 = 6 taken: one returned, five on the local queue. */
 	cr_assert_eq(sched.runqsize, 4);
-	cr_assert_eq(atomic_load(&pp->runqtail) - atomic_load(&pp->runqhead), 5);
+	cr_assert_eq(runqlen(pp), 5);
 	cr_assert_eq(globrunqget(pp, 1)->goid, 7);
 	cr_assert_eq(sched.runqsize, 3);
 	globrunqputhead(newg(99));
@@ -160,8 +160,8 @@ Test(runq, steal_takes_half)
 	cr_assert_not_null(gp);
 	/* Half (5) stolen: the last is returned, four land on the thief's ring. */
 	cr_assert_eq(gp->goid, 5);
-	cr_assert_eq(atomic_load(&thief->runqtail) - atomic_load(&thief->runqhead), 4);
-	cr_assert_eq(atomic_load(&victim->runqtail) - atomic_load(&victim->runqhead), 5);
+	cr_assert_eq(runqlen(thief), 4);
+	cr_assert_eq(runqlen(victim), 5);
 	bool inherit;
 	cr_assert_eq(runqget(victim, &inherit)->goid, 6);
 	cr_assert_eq(runqget(thief, &inherit)->goid, 1);
@@ -253,4 +253,55 @@ Test(runq, concurrent_steal_loses_nothing, .timeout = 60)
 	cr_assert_eq(atomic_load(&taken), NG);
 	for (int i = 1; i <= NG; i++)
 		cr_assert_eq(atomic_load(&seen[i]), 1, "G %d taken %d times", i, atomic_load(&seen[i]));
+}
+
+/* The owner pops the head and pushes a never-run G back in front of it
+   (runqputfront), over and over, on a queue of one or two, while thieves
+   steal: the head keeps returning to the same index, and a thief whose CAS
+   matched a head it read before the pop would take a G that already ran
+   and lose the one pushed in its place. */
+enum { NFRONT = 1000000 };
+static _Atomic int frontseen[2 * NFRONT + 1];
+static _Atomic bool fronting;
+
+static void *frontthief(void *arg)
+{
+	p *mine = newp((int)(intptr_t)arg);
+	bool inherit;
+	while (atomic_load(&fronting)) {
+		g *gp = runqstealinto(mine, owner, false);
+		if (gp)
+			atomic_fetch_add(&frontseen[gp->goid], 1);
+		while ((gp = runqget(mine, &inherit)))
+			atomic_fetch_add(&frontseen[gp->goid], 1);
+	}
+	return 0;
+}
+
+Test(runq, steal_races_front_pushes, .timeout = 120)
+{
+	owner = newp(0);
+	g *gs = calloc(2 * NFRONT + 1, sizeof *gs);
+	atomic_store(&fronting, true);
+	pthread_t th[NTHIEF];
+	for (int i = 0; i < NTHIEF; i++)
+		pthread_create(&th[i], 0, frontthief, (void *)(intptr_t)(i + 1));
+	bool inherit;
+	g *gp;
+	for (int i = 1; i <= 2 * NFRONT; i += 2) {
+		gs[i].goid = i;
+		gs[i + 1].goid = i + 1;
+		runqput(owner, &gs[i], true);     /* into the empty runnext */
+		runqput(owner, &gs[i + 1], true); /* pushes gs[i] in front */
+		while ((gp = runqget(owner, &inherit)))
+			atomic_fetch_add(&frontseen[gp->goid], 1);
+	}
+	atomic_store(&fronting, false);
+	for (int i = 0; i < NTHIEF; i++)
+		pthread_join(th[i], 0);
+	while ((gp = runqget(owner, &inherit)))
+		atomic_fetch_add(&frontseen[gp->goid], 1);
+	for (int i = 1; i <= 2 * NFRONT; i++)
+		cr_assert_eq(atomic_load(&frontseen[i]), 1, "G %d taken %d times", i,
+		             atomic_load(&frontseen[i]));
 }
