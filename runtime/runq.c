@@ -18,7 +18,9 @@
  * a few warm stacks (skynet: 200 page faults instead of 88,000). Goroutines
  * that ran before keep Go's FIFO order; the ones waiting behind a burst of
  * new ones are bounded by go()'s back-pressure, which sends the spawner to
- * the back of the queue once it is half full.
+ * the back of the queue once it is half full. Pushing in front moves the
+ * head back, so runqhead carries a count of front pushes (struct p) that
+ * keeps a thief's stale CAS from matching.
  */
 #include "runtime.h"
 
