@@ -4,7 +4,7 @@
 # every program under GOMAXPROCS=1, 2, 4 and 8, two at a time.
 set -u
 cd "$(dirname "$0")/.."
-make -s $(ls tests/prog/*.c | sed 's|tests/prog/\(.*\)\.c|build/tests/prog/\1|') || exit 1
+make -s $(ls tests/prog/*.c | sed 's|tests/prog/\(.*\)\.c|build/tests/prog/\1|') build/samples/skynet || exit 1
 rounds=${SOAK_ROUNDS:-20}
 # The channel, select and sync programs: hand-offs, close races and parking,
 # each run beside chan_multiconsumer.
@@ -29,6 +29,9 @@ for r in $(seq 1 "$rounds"); do
 		wait $a || fail=$((fail + 1))
 		wait $b || fail=$((fail + 1))
 		run $procs build/tests/prog/spawn_tree || fail=$((fail + 1))
+		# A million goroutines started depth-first while the other Ps
+		# steal: the front pushes race the thieves.
+		run $procs build/samples/skynet || fail=$((fail + 1))
 		run $procs build/tests/prog/errno_migrate || fail=$((fail + 1))
 		for c in $chanprogs; do
 			run $procs build/tests/prog/$c & a=$!
@@ -43,6 +46,6 @@ for r in $(seq 1 "$rounds"); do
 	done
 	echo "round $r: $fail failures so far"
 done
-passed=$((rounds * 4 * (4 + 2 * nchan)))
+passed=$((rounds * 4 * (5 + 2 * nchan)))
 echo "soak: $((passed - fail)) passed, $fail failed"
 [ $fail -eq 0 ]
