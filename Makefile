@@ -1,6 +1,7 @@
 # gort: one non-recursive Makefile. Variables can be overridden on the command line.
 #
-#   make          build lib/libgort.a, lib/crt0.o, bin/gortcc (+ lib/gort.specs, lib/linker.ld)
+#   make          build lib/libgort.a, lib/crt0.o, bin/gortcc (+ lib/gort.specs, lib/linker.ld,
+#                 lib/kernel: the kernel's own headers, <linux/...> and <asm/...>)
 #   make demo     install what is missing, build, compile samples/hello.c with gortcc, run it
 #   make test     install what is missing, build, run every test
 #   make bench    the same workloads in Go and in gort C, side by side
@@ -10,6 +11,12 @@ PREFIX ?= /usr/local
 HOSTCC ?= gcc
 MUSLCC ?= musl-gcc
 MUSL_LIBDIR ?= /usr/lib/x86_64-linux-musl
+# The Linux UAPI headers (Debian's linux-libc-dev): libc-neutral, so gortcc
+# offers them after musl's own, as Alpine's musl toolchain does; glibc's
+# headers beside them in /usr/include stay out of sight.
+KERNEL_INCDIR ?= /usr/include
+KERNEL_ARCHINCDIR ?= /usr/include/x86_64-linux-gnu
+KERNEL_HDRDIRS := linux asm-generic misc mtd rdma sound video xen
 CFLAGS ?= -O2 -g
 WARN := -std=c11 -Wall -Wextra -Werror
 # Frame pointers for tracebacks; local-exec TLS because the runtime is always
@@ -38,7 +45,7 @@ CRIT_UNIT_SRCS := $(filter-out tests/harness.c tests/unit_support.c $(CRIT_PROG_
 UNIT_RT := runtime/runq.c runtime/lock_futex.c runtime/os_linux.c runtime/stack.c tests/unit_support.c
 CRIT_BINS := $(CRIT_UNIT_SRCS:tests/%.c=build/tests/unit_%) $(CRIT_PROG_SRCS:tests/%.c=build/tests/%)
 
-all: $(LIBS) $(GORTCC)
+all: $(LIBS) lib/kernel $(GORTCC)
 
 build/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -104,6 +111,16 @@ build/tests/progs_%: tests/progs_%.c tests/harness.c tests/harness.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -Itests -o $@ $< tests/harness.c -lcriterion
 
+# Links, not copies: the headers stay those of the machine's kernel package.
+lib/kernel:
+	@mkdir -p $@.tmp
+	@for d in $(KERNEL_HDRDIRS); do \
+		[ -d $(KERNEL_INCDIR)/$$d ] && ln -sfn $(KERNEL_INCDIR)/$$d $@.tmp/$$d; \
+	done; \
+	[ -d $(KERNEL_ARCHINCDIR)/asm ] && ln -sfn $(KERNEL_ARCHINCDIR)/asm $@.tmp/asm; \
+	[ -e $@.tmp/linux ] || echo "warning: no kernel headers in $(KERNEL_INCDIR)/linux (linux-libc-dev)" >&2
+	@rm -rf $@ && mv $@.tmp $@
+
 # Installs what a fresh Debian 12 machine lacks (as root, or through sudo).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 setup:
@@ -111,6 +128,7 @@ setup:
 	command -v musl-gcc >/dev/null || need="$$need musl-tools"; \
 	[ -f /usr/include/criterion/criterion.h ] || need="$$need libcriterion-dev"; \
 	command -v gcc >/dev/null || need="$$need gcc"; \
+	[ -d /usr/include/linux ] || need="$$need linux-libc-dev"; \
 	if [ -n "$$need" ]; then \
 		echo "installing:$$need"; \
 		$(SUDO) apt-get update -qq && \
@@ -142,6 +160,8 @@ install: all
 	install -m 755 bin/gortcc $(DESTDIR)$(PREFIX)/bin/gortcc
 	install -m 644 $(LIBS) $(DESTDIR)$(PREFIX)/lib/gort/
 	install -m 644 include/gort.h $(DESTDIR)$(PREFIX)/include/gort/gort.h
+	rm -rf $(DESTDIR)$(PREFIX)/lib/gort/kernel
+	cp -R -P lib/kernel $(DESTDIR)$(PREFIX)/lib/gort/kernel
 
 clean:
 	rm -rf build lib

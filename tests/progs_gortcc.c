@@ -102,3 +102,29 @@ Test(gortcc, debug_build_keeps_runtime_dwarf)
 	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
 	run_free(&r);
 }
+
+/* Programs that talk to the kernel directly (libuv, for one) include its
+   UAPI headers; they come after musl's, and glibc's stay out of sight. */
+Test(gortcc, kernel_headers_but_not_glibcs)
+{
+	char cmd[2000];
+	snprintf(cmd, sizeof cmd,
+	         "cd %s && printf '%%s\\n' '#include <time.h>' '#include <linux/errqueue.h>' "
+	         "'#include <linux/futex.h>' '#include <asm/unistd.h>' '#include <stdio.h>' "
+	         "'int main(void) { printf(\"%%d %%d\\n\", FUTEX_WAKE, __NR_futex); return 0; }' > k.c && "
+	         "%s/bin/gortcc -O2 -o k k.c && ./k",
+	         tmp, getenv("PWD") ? getenv("PWD") : ".");
+	const char *sh[] = { "sh", "-c", cmd, NULL };
+	struct run r = run_cmd(sh, NULL, 120);
+	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_expect_str_eq(r.out, "1 202\n");
+	run_free(&r);
+
+	snprintf(cmd, sizeof cmd,
+	         "cd %s && echo '#include <gnu/libc-version.h>' > g.c && %s/bin/gortcc -c g.c",
+	         tmp, getenv("PWD") ? getenv("PWD") : ".");
+	r = run_cmd(sh, NULL, 120);
+	cr_expect_neq(r.status, 0, "glibc's headers were found: %s", r.err);
+	cr_expect(strstr(r.err, "gnu/libc-version.h"), "%s", r.err);
+	run_free(&r);
+}
