@@ -344,9 +344,10 @@ long fd_io(int fd, int mode, struct sc *c, struct sc *sock, fd_more more, void *
 	if (!shim_curg())
 		return fd_offg(fd, mode, c, true, more, ctx);
 	struct fdref r;
+again:
 	fd_lookup(fd, &r);
 	switch (r.state & FD_KIND) {
-	case FD_SOCK:
+	case FD_SOCK: {
 		/* A socket with SO_RCVTIMEO or SO_SNDTIMEO for this direction
 		   blocks in the kernel, which keeps the time (sockets keep the
 		   user's O_NONBLOCK, so the call as made does block). */
@@ -355,9 +356,13 @@ long fd_io(int fd, int mode, struct sc *c, struct sc *sock, fd_more more, void *
 		/* The user made it non-blocking: the MSG_DONTWAIT form gives
 		   the same answer, and cannot hold the P should the flag have
 		   been cleared behind gort's back (through a duplicate). */
-		if (r.state & FD_USERNB)
-			return sc_raw(sock);
-		return fd_loop(&r, mode, sock, more, ctx);
+		long ret = r.state & FD_USERNB ? sc_raw(sock) : fd_loop(&r, mode, sock, more, ctx);
+		/* The socket was closed behind gort's back and the number now
+		   names a file or a pipe (fopen does not tell us): look again. */
+		if (ret == -ENOTSOCK && fd_stale(fd, &r))
+			goto again;
+		return ret;
+	}
 	case FD_NB:
 		if (r.state & FD_USERNB)
 			return sc_raw(c);
@@ -454,6 +459,36 @@ void fd_newsock(int fd, bool usernb, int timeo)
 	sunlock(s);
 	gort_mutex_unlock(&s->wmu);
 	gort_mutex_unlock(&s->rmu);
+}
+
+void fd_fresh(int fd)
+{
+	struct fdslot *s = slotget(fd, false);
+	if (!s)
+		return;
+	slock(s);
+	uint32_t st = atomic_load(&s->state);
+	if ((st & FD_KIND) != FD_UNSEEN && (st & FD_KIND) != FD_BUSY) {
+		drop(s, fd, st);
+		atomic_store_explicit(&s->state, FD_UNSEEN, memory_order_release);
+	}
+	sunlock(s);
+}
+
+bool fd_stale(int fd, struct fdref *r)
+{
+	struct fdslot *s = r->s;
+	if (!s)
+		return false;
+	slock(s);
+	uint32_t st = atomic_load(&s->state);
+	bool stale = (st & FD_KIND) == FD_SOCK && atomic_load(&s->gen) == r->gen;
+	if (stale) {
+		drop(s, fd, st);
+		atomic_store_explicit(&s->state, FD_UNSEEN, memory_order_release);
+	}
+	sunlock(s);
+	return stale;
 }
 
 struct fdslot *fd_forget(int fd)

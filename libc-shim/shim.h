@@ -158,6 +158,14 @@ hidden void fd_switch(int fd, struct fdref *r);
 /* A socket just made by accept: register it as FD_SOCK at once. It
    inherits the listener's timeouts (the kernel copies them). */
 hidden void fd_newsock(int fd, bool usernb, int timeo);
+/* fd was just made (socket, socketpair, pipe, pipe2): anything its slot
+   holds is stale, left by a close gort did not see. musl closes some
+   descriptors of its own with a raw system call (getifaddrs' netlink
+   socket, the DNS resolver's socket in res_msend). */
+hidden void fd_fresh(int fd);
+/* A socket call on r's descriptor failed with ENOTSOCK: the slot was
+   stale (see fd_fresh) if it still says FD_SOCK; forget it and say so. */
+hidden bool fd_stale(int fd, struct fdref *r);
 /* setsockopt SO_RCVTIMEO (FD_RTIMEO) or SO_SNDTIMEO (FD_WTIMEO) on fd. */
 hidden void fd_settimeo(int fd, int bit, bool on);
 /* Before fd is closed or replaced: wake its waiters with EBADF, forget

@@ -408,3 +408,22 @@ Test(samples, httpd_keeps_connections_alive)
 	close(fd);
 	stopserver(pid);
 }
+
+/* musl closes its own netlink and DNS sockets with a raw system call; the
+   next descriptor with the number must not pass for the old socket. */
+Test(io, descriptors_closed_behind_gorts_back_are_not_mistaken)
+{
+	static const char want[] =
+		"read after getifaddrs: ok\n"
+		"read(2) of a file: same number ok\n"
+		"fgets of a file: same number ok\n"
+		"socketpair: same number\n"
+		"blocking socket read: got hello\n";
+	for (int i = 0; i < 3; i++) {
+		int procs = test_procs[i];
+		struct run r = run_prog("io_stale", NULL, NULL, procs, LIMIT);
+		expect_ok(r);
+		cr_expect_str_eq(r.out, want, "GOMAXPROCS=%d:\n%s", procs, r.out);
+		run_free(&r);
+	}
+}
