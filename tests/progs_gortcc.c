@@ -128,3 +128,27 @@ Test(gortcc, kernel_headers_but_not_glibcs)
 	cr_expect(strstr(r.err, "gnu/libc-version.h"), "%s", r.err);
 	run_free(&r);
 }
+
+/* Build systems in the style of Linux's kbuild (busybox) link each
+   directory into one object with `cc -nostdlib -r` and may keep main in
+   an archive: a partial link must stay relocatable, and main must be
+   pulled out of the archive like any other needed symbol. */
+Test(gortcc, partial_link_and_main_in_an_archive)
+{
+	char cmd[3000];
+	const char *cc = getenv("PWD") ? getenv("PWD") : ".";
+	snprintf(cmd, sizeof cmd,
+	         "cd %s && printf '%%s\\n' '#include <stdio.h>' 'int two(void);' "
+	         "'int main(void) { printf(\"%%d\\n\", two()); return 0; }' > m.c && "
+	         "printf '%%s\\n' 'int one(void) { return 1; }' > a.c && "
+	         "printf '%%s\\n' 'int one(void);' 'int two(void) { return one() + 1; }' > b.c && "
+	         "%s/bin/gortcc -O2 -c m.c a.c b.c && "
+	         "%s/bin/gortcc -nostdlib -r -o ab.o a.o b.o && "
+	         "ar rcs libm1.a m.o && %s/bin/gortcc -o app ab.o -L. -lm1 && ./app",
+	         tmp, cc, cc, cc);
+	const char *sh[] = { "sh", "-c", cmd, NULL };
+	struct run r = run_cmd(sh, NULL, 120);
+	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_expect_str_eq(r.out, "2\n");
+	run_free(&r);
+}
