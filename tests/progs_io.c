@@ -29,6 +29,18 @@
 
 static const int procs12[] = { 1, 2 };
 
+/* prog exits 0 and prints exactly want under every GOMAXPROCS tested. */
+static void expect_prints(const char *prog, const char *want)
+{
+	for (int i = 0; i < 3; i++) {
+		int procs = test_procs[i];
+		struct run r = run_prog(prog, NULL, NULL, procs, LIMIT);
+		expect_ok(r);
+		cr_expect_str_eq(r.out, want, "GOMAXPROCS=%d:\n%s", procs, r.out);
+		run_free(&r);
+	}
+}
+
 static int count(const char *s, const char *sub)
 {
 	int n = 0;
@@ -97,13 +109,7 @@ Test(io, user_nonblocking_descriptors_still_get_eagain)
 		"accept4 SOCK_NONBLOCK: ok listener nb=0 accepted nb=1 recv EAGAIN\n"
 		"listener made non-blocking: accept EAGAIN nb=1\n"
 		"switched pipe on stdout: write 200000 fwrite 200000 error 0 nb=0\n";
-	for (int i = 0; i < 3; i++) {
-		int procs = test_procs[i];
-		struct run r = run_prog("io_nonblock", NULL, NULL, procs, LIMIT);
-		expect_ok(r);
-		cr_expect_str_eq(r.out, want);
-		run_free(&r);
-	}
+	expect_prints("io_nonblock", want);
 }
 
 Test(io, wrappers_on_a_plain_pthread_behave_like_libc)
@@ -419,11 +425,5 @@ Test(io, descriptors_closed_behind_gorts_back_are_not_mistaken)
 		"fgets of a file: same number ok\n"
 		"socketpair: same number\n"
 		"blocking socket read: got hello\n";
-	for (int i = 0; i < 3; i++) {
-		int procs = test_procs[i];
-		struct run r = run_prog("io_stale", NULL, NULL, procs, LIMIT);
-		expect_ok(r);
-		cr_expect_str_eq(r.out, want, "GOMAXPROCS=%d:\n%s", procs, r.out);
-		run_free(&r);
-	}
+	expect_prints("io_stale", want);
 }
