@@ -423,6 +423,7 @@ Test(io, descriptors_closed_behind_gorts_back_are_not_mistaken)
 		"read after getifaddrs: ok\n"
 		"read(2) of a file: same number ok\n"
 		"fgets of a file: same number ok\n"
+		"poll of a FIFO: same number ready\n"
 		"socketpair: same number\n"
 		"blocking socket read: got hello\n";
 	expect_prints("io_stale", want);

@@ -3,15 +3,19 @@
  * call, as musl makes for its own netlink and DNS sockets) must not make
  * the next descriptor with that number look like the old one: files read
  * as files, and a new blocking socket blocks (parks) instead of answering
- * EAGAIN or waiting on a poller registration that is gone.
+ * EAGAIN or waiting on a poller registration that is gone, and a FIFO
+ * polled first does not wait on that registration either.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <gort.h>
 #include <ifaddrs.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -36,6 +40,16 @@ static void report(const char *what, int want, int fd, long n)
 }
 
 static int pair[2];
+static int fifo;
+
+static void fifowriter(void *arg)
+{
+	(void)arg;
+	gort_sleep(20 * 1000 * 1000);
+	/* As another process would write: nothing of gort's sees it. */
+	if (syscall(SYS_write, fifo, "x", 1) != 1)
+		printf("fifo write: %s\n", strerror(errno));
+}
 
 static void reader(void *arg)
 {
@@ -70,6 +84,26 @@ int main(void)
 	report("fgets of a file", old, f ? fileno(f) : -1, f && fgets(buf, sizeof buf, f) ? 1 : -1);
 	if (f)
 		fclose(f);
+
+	/* A FIFO opened on the number and polled before any read: the
+	   poll must not wait on the old socket's registration. */
+	old = seen_then_raw_closed();
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/gort-io-stale-%d", (int)getpid());
+	unlink(path);
+	if (mkfifo(path, 0600) < 0 || (fifo = open(path, O_RDWR)) < 0)
+		return 1;
+	unlink(path);
+	go(fifowriter, 0);
+	struct pollfd p = { .fd = fifo, .events = POLLIN };
+	int64_t t0 = gort_nanotime();
+	int pr = poll(&p, 1, 4000);
+	/* Waiting on the old registration, poll would only see the byte
+	   when its timeout ends and it looks one last time. */
+	bool late = gort_nanotime() - t0 > 2000 * 1000 * 1000LL;
+	printf("poll of a FIFO: %s %s\n", fifo == old ? "same number" : "other number",
+	       pr == 1 && !late ? "ready" : pr == 1 ? "ready only at its timeout" : pr == 0 ? "timed out" : strerror(errno));
+	close(fifo);
 
 	old = seen_then_raw_closed();
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) < 0)
