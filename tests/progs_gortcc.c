@@ -152,3 +152,16 @@ Test(gortcc, partial_link_and_main_in_an_archive)
 	cr_expect_str_eq(r.out, "2\n");
 	run_free(&r);
 }
+
+/* libtool builds shared libraries unless told otherwise: say why not. */
+Test(gortcc, shared_is_refused_with_a_reason)
+{
+	char cmd[1000];
+	snprintf(cmd, sizeof cmd, "cd %s && echo 'int f(void) { return 1; }' > s.c && %s/bin/gortcc -shared -o s.so s.c",
+	         tmp, getenv("PWD") ? getenv("PWD") : ".");
+	const char *sh[] = { "sh", "-c", cmd, NULL };
+	struct run r = run_cmd(sh, NULL, 60);
+	cr_expect_neq(r.status, 0);
+	cr_expect(strstr(r.err, "gortcc: -shared is not supported"), "%s", r.err);
+	run_free(&r);
+}
