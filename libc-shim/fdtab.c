@@ -461,34 +461,33 @@ void fd_newsock(int fd, bool usernb, int timeo)
 	gort_mutex_unlock(&s->rmu);
 }
 
-void fd_fresh(int fd)
+/* Forget what s says about fd: whatever it says (gen < 0), or only if it
+   still describes the socket of generation gen. True if it forgot. */
+static bool unsee(struct fdslot *s, int fd, int64_t gen)
 {
-	struct fdslot *s = slotget(fd, false);
-	if (!s)
-		return;
-	slock(s);
-	uint32_t st = atomic_load(&s->state);
-	if ((st & FD_KIND) != FD_UNSEEN && (st & FD_KIND) != FD_BUSY) {
-		drop(s, fd, st);
-		atomic_store_explicit(&s->state, FD_UNSEEN, memory_order_release);
-	}
-	sunlock(s);
-}
-
-bool fd_stale(int fd, struct fdref *r)
-{
-	struct fdslot *s = r->s;
 	if (!s)
 		return false;
 	slock(s);
 	uint32_t st = atomic_load(&s->state);
-	bool stale = (st & FD_KIND) == FD_SOCK && atomic_load(&s->gen) == r->gen;
+	uint32_t kind = st & FD_KIND;
+	bool stale = gen < 0 ? kind != FD_UNSEEN && kind != FD_BUSY
+	                     : kind == FD_SOCK && atomic_load(&s->gen) == (uint32_t)gen;
 	if (stale) {
 		drop(s, fd, st);
 		atomic_store_explicit(&s->state, FD_UNSEEN, memory_order_release);
 	}
 	sunlock(s);
 	return stale;
+}
+
+void fd_fresh(int fd)
+{
+	unsee(slotget(fd, false), fd, -1);
+}
+
+bool fd_stale(int fd, struct fdref *r)
+{
+	return unsee(r->s, fd, r->gen);
 }
 
 struct fdslot *fd_forget(int fd)

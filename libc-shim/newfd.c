@@ -74,9 +74,9 @@ int socket(int domain, int type, int protocol)
 	return opened(rawsyscall6(SYS_socket, domain, type, protocol, 0, 0, 0));
 }
 
-int socketpair(int domain, int type, int protocol, int fd[2])
+/* r: 0 with two new descriptors in fd, or -errno. */
+static int openedpair(long r, int fd[2])
 {
-	long r = rawsyscall6(SYS_socketpair, domain, type, protocol, (long)fd, 0, 0);
 	if (r >= 0) {
 		fd_fresh(fd[0]);
 		fd_fresh(fd[1]);
@@ -84,14 +84,14 @@ int socketpair(int domain, int type, int protocol, int fd[2])
 	return (int)sc_ret(r);
 }
 
+int socketpair(int domain, int type, int protocol, int fd[2])
+{
+	return openedpair(rawsyscall6(SYS_socketpair, domain, type, protocol, (long)fd, 0, 0), fd);
+}
+
 int pipe2(int fd[2], int flags)
 {
-	long r = rawsyscall6(SYS_pipe2, (long)fd, flags, 0, 0, 0, 0);
-	if (r >= 0) {
-		fd_fresh(fd[0]);
-		fd_fresh(fd[1]);
-	}
-	return (int)sc_ret(r);
+	return openedpair(rawsyscall6(SYS_pipe2, (long)fd, flags, 0, 0, 0, 0), fd);
 }
 
 int pipe(int fd[2])
