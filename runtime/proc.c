@@ -214,10 +214,19 @@ void newm(void (*fn)(void), p *pp)
 	newm1(fn, pp, -1);
 }
 
+/* n zeroed Gs, as aligned as struct g asks (calloc gives 16 bytes). */
+static g *gcalloc(size_t n)
+{
+	g *gp = aligned_alloc(_Alignof(g), n * sizeof *gp);
+	if (gp)
+		memset(gp, 0, n * sizeof *gp);
+	return gp;
+}
+
 static void newm1(void (*fn)(void), p *pp, int64_t id)
 {
 	m *mp = calloc(1, sizeof *mp);
-	g *g0 = calloc(1, sizeof *g0);
+	g *g0 = gcalloc(1);
 	if (!mp || !g0)
 		fatal("out of memory");
 	mp->g0 = g0;
@@ -682,7 +691,7 @@ static g *gnew(void)
 		memset(gp, 0, sizeof *gp);
 	} else {
 		if (gchunkleft == 0) {
-			g *c = calloc(GCHUNK, sizeof *c);
+			g *c = gcalloc(GCHUNK);
 			if (!c) {
 				unlock(&allglock);
 				return 0;

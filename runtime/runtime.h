@@ -88,26 +88,32 @@ typedef struct timer {
 	_Atomic uint32_t status;
 } timer;
 
+/* The first cache line holds what a goroutine switch and a channel hand-off
+   touch (sched, m, status, preempt, the wait fields); G's are 64-byte
+   aligned so that it is one line. A program with many goroutines that wake
+   each other in turn (a ring, a pipeline) takes a cache miss on every G it
+   wakes, and a G whose hot fields straddled two or three lines cost as many. */
 struct g {
 	gobuf sched;              /* offset 0: saved stack pointer (asm/switch.S) */
-	uintptr_t stacklo;        /* lowest usable address of the stack */
-	uintptr_t stackhi;        /* one past the highest */
 	m *m;                     /* M running this G, or NULL */
 	_Atomic uint32_t atomicstatus;
+	_Atomic bool preempt;     /* preemption requested (sysmon, STW) */
+	bool issystem;            /* runtime's own goroutine, not counted */
+	bool ismain;              /* goroutine 1: has the large main stack */
+	_Atomic uint32_t selectDone;
 	int errno_;               /* the goroutine's errno (libc-shim/errno.c) */
-	int64_t goid;
-	void (*fn)(void *);       /* entry point and its argument */
-	void *arg;
-	g *schedlink;             /* run queue and free list link */
-	g *alllink;               /* allgs list, never unlinked */
-	uintptr_t gopc;           /* pc of the go() call that created it */
 	const char *waitreason;   /* why it is Gwaiting, for tracebacks */
 	void *param;              /* passed by the waker (chan.c: the sudog) */
 	sudog *waiting;           /* select: sudogs it is queued with */
-	_Atomic uint32_t selectDone;
-	bool issystem;            /* runtime's own goroutine, not counted */
-	bool ismain;              /* goroutine 1: has the large main stack */
-	_Atomic bool preempt;     /* preemption requested (sysmon, STW) */
+	g *schedlink;             /* run queue and free list link */
+	/* Second line on: starting, exiting, tracebacks, system calls. */
+	uintptr_t stacklo;        /* lowest usable address of the stack */
+	uintptr_t stackhi;        /* one past the highest */
+	int64_t goid;
+	void (*fn)(void *);       /* entry point and its argument */
+	void *arg;
+	g *alllink;               /* allgs list, never unlinked */
+	uintptr_t gopc;           /* pc of the go() call that created it */
 	uint32_t stackflags;      /* stack.c: how the stack was made */
 	void *stackmem;           /* mapping that holds the stack (stack.c) */
 	size_t stackmemsize;
@@ -117,7 +123,7 @@ struct g {
 	_Atomic uint32_t syscallintr; /* our SIGURG hit it in a system call (signal.c) */
 	uint32_t bpskip;          /* go(): spawns before the next back-pressure yield */
 	uint32_t bpinterval;      /* go(): current back-off of those yields */
-};
+} __attribute__((aligned(64)));
 
 struct m {
 	g *g0;                    /* offset 0: the scheduling stack (asm/switch.S) */

@@ -16,7 +16,8 @@ static p *newp(int id)
 
 static g *newg(int64_t id)
 {
-	g *gp = calloc(1, sizeof *gp);
+	g *gp = aligned_alloc(_Alignof(g), sizeof *gp);
+	memset(gp, 0, sizeof *gp);
 	gp->goid = id;
 	return gp;
 }
