@@ -1,8 +1,9 @@
 /*
  * progs_chan.c: whole programs built with gortcc, for channels and select
- * (runtime/chan.c, runtime/select.c): Go 1.19's chan_test.go ported, close
- * racing with every other operation, 10,000 blocked selects, timeouts,
- * lifetimes, and each fatal error's exact words.
+ * (runtime/chan.c, runtime/select.c): Go 1.19's chan_test.go and programs
+ * of its test/chan directory ported, close racing with every other
+ * operation, 10,000 blocked selects, timeouts, lifetimes, and each fatal
+ * error's exact words.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -59,6 +60,14 @@ Test(chan, go_TestShrinkStackDuringBlockedSend_and_NoShrinkStackWhileParking)
 {
 	const char *want[] = { "ShrinkStackDuringBlockedSend ok\n", "NoShrinkStackWhileParking ok\n", NULL };
 	run_ok("chan_stack", NULL, want);
+}
+
+Test(chan, go_test_chan_directory)
+{
+	const char *want[] = { "doubleselect ok\n", "nonblock ok\n", "select3 ok\n", "select6 ok\n",
+		               "select7 ok\n",      "select8 ok\n",  "select ok\n",  "fifo ok\n",
+		               "goroutines ok\n",   "sieve1 ok\n",   NULL };
+	run_ok("chan_godir", NULL, want);
 }
 
 Test(chan, close_racing_receives_selects_and_timeouts)
