@@ -70,6 +70,12 @@ Test(chan, go_test_chan_directory)
 	run_ok("chan_godir", NULL, want);
 }
 
+Test(chan, go_test_ken_chan_and_chan1)
+{
+	const char *want[] = { "ken/chan ok\n", "ken/chan1 ok\n", NULL };
+	run_ok("chan_ken", NULL, want);
+}
+
 Test(chan, close_racing_receives_selects_and_timeouts)
 {
 	const char *want[] = { "close race ok: 300 rounds\n", "close vs timeout ok\n", NULL };
