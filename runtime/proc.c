@@ -1088,6 +1088,15 @@ top:;
 		bool ran;
 		checkTimers(pp, nanotime(), &ran);
 	}
+	/* sysmon found this P's time slice used up while others waited. A
+	   goroutine that hands the P to its partner through runnext passes the
+	   slice on, and the request may have missed both (they were in the
+	   runtime when the signal came): the partner goes behind the waiting
+	   goroutines, as a preempted one would. */
+	if (unlikely(atomic_load_explicit(&pp->preempt, memory_order_relaxed))) {
+		atomic_store_explicit(&pp->preempt, false, memory_order_relaxed);
+		runqdemotenext(pp);
+	}
 	/* Check the global queue once in a while, for fairness: two goroutines
 	   that keep respawning each other could starve it otherwise. */
 	if (pp->schedtick % 61 == 0 && sched.runqsize > 0) {

@@ -161,6 +161,23 @@ g *runqget(p *pp, bool *inheritTime)
 	}
 }
 
+/* Move runnext to the tail of the global queue (owner only), where Go's
+   gopreempt_m puts a preempted G: it loses the time slice it would have
+   inherited and waits behind every G already waiting, here or there. */
+void runqdemotenext(p *pp)
+{
+	g *next = atomic_load_explicit(&pp->runnext, memory_order_relaxed);
+	if (!next)
+		return;
+	if (alone())
+		atomic_store_explicit(&pp->runnext, 0, memory_order_relaxed);
+	else if (!atomic_compare_exchange_strong(&pp->runnext, &next, 0))
+		return; /* a thief took it */
+	lock(&sched.lock);
+	globrunqput(next);
+	unlock(&sched.lock);
+}
+
 bool runqempty(p *pp)
 {
 	/* runnext and the ring are read in an order that cannot miss a G moving

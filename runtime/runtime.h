@@ -178,6 +178,11 @@ struct p {
 	m *m;                     /* M attached, or NULL when idle */
 	_Atomic int64_t timer0when; /* earliest timer, 0 when none */
 	_Atomic uint32_t syscalltick; /* incremented on every system call */
+	/* sysmon: the goroutines on this P have had their time slice (Go's
+	   p.preempt). Kept on the P because the goroutine sysmon saw may have
+	   handed the P to its runnext, with the same time slice, by the time
+	   anyone looks; schedule() ends the slice and clears it. */
+	_Atomic bool preempt;
 
 	/* Local run queue: a ring read lock-free (Go's runqhead/runqtail);
 	   thieves CAS runqhead and runnext. runqhead's low half is the
@@ -316,6 +321,7 @@ hidden void exitsyscall(void);
 /* runq.c: local and global run queues, stealing */
 hidden void runqput(p *pp, g *gp, bool next);
 hidden g *runqget(p *pp, bool *inheritTime);
+hidden void runqdemotenext(p *pp);
 hidden bool runqempty(p *pp);
 /* How many Gs pp's ring holds (runnext aside); a snapshot. */
 static inline uint32_t runqlen(p *pp)

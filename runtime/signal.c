@@ -7,11 +7,13 @@
  * process dies exactly as an ordinary C program would.
  *
  * SIGURG: asynchronous preemption. sysmon (or stop-the-world) sets
- * gp->preempt and signals the M running gp; if the interrupted pc is in the
- * program's own text (linker.ld delimits runtime and libc text), the handler
- * redirects the goroutine into asyncPreempt (asm/preempt.S). Anywhere else
- * (libc holding a lock, the runtime) it does nothing, and the request is
- * repeated later. Every handler runs on the M's alternate signal stack.
+ * gp->preempt and its P's preempt and signals the M running gp; if the
+ * interrupted pc is in the program's own text (linker.ld delimits runtime
+ * and libc text), the handler redirects the goroutine into asyncPreempt
+ * (asm/preempt.S). Anywhere else (libc holding a lock, the runtime) it does
+ * nothing, and the request is repeated later; a goroutine that parks or
+ * hands off first meets the P's flag in schedule() instead. Every handler
+ * runs on the M's alternate signal stack.
  */
 #include <cpuid.h>
 #include <signal.h>
@@ -64,8 +66,11 @@ static void sigurg(int sig, siginfo_t *si, void *ctx)
 		atomic_store_explicit(&gp->syscallintr, 1, memory_order_relaxed);
 		return;
 	}
-	if (gp != mp->curg || !atomic_load(&gp->preempt) || mp->locks || !mp->p ||
-	    readgstatus(gp) != Grunning)
+	if (gp != mp->curg || mp->locks || !mp->p || readgstatus(gp) != Grunning)
+		return;
+	/* The goroutine asked to stop may have switched to its partner since,
+	   on the same time slice: the P's flag stops the partner too. */
+	if (!atomic_load(&gp->preempt) && !atomic_load(&mp->p->preempt))
 		return;
 	ucontext_t *uc = ctx;
 	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
@@ -177,6 +182,7 @@ void preemptone(p *pp)
 	if (!gp || gp == mp->g0)
 		return;
 	atomic_store(&gp->preempt, true);
+	atomic_store(&pp->preempt, true);
 	if (debug_asyncpreemptoff)
 		return;  /* GODEBUG=asyncpreemptoff=1: only the synchronous checks */
 	rawsyscall6(SYS_tgkill, getpid(), mp->tid, SIGURG, 0, 0, 0);
