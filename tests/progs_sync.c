@@ -81,6 +81,20 @@ Test(time, timers_of_removed_ps_still_fire)
 	run_ok("time_sleep", args, want);
 }
 
+Test(time, go_TestOverflowSleep)
+{
+	const char *args[] = { "overflow", NULL };
+	const char *want[] = { "overflow: select=-1 waited>=25ms: 1\n", NULL };
+	run_ok("time_sleep", args, want);
+}
+
+Test(time, go_TestSleepZeroDeadlock)
+{
+	const char *args[] = { "zero", NULL };
+	const char *want[] = { "zero: done\n", NULL };
+	run_ok("time_sleep", args, want);
+}
+
 Test(time, threads_sleep_in_the_kernel)
 {
 	const char *args[] = { "thread", NULL };

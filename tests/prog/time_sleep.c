@@ -6,7 +6,13 @@
    shrink    timers of Ps that gort_gomaxprocs removes still fire;
    deadlock  a pending sleep is not a deadlock, even with every other
              goroutine blocked for ever;
-   thread    a thread the program made sleeps in the kernel. */
+   thread    a thread the program made sleeps in the kernel;
+   overflow  Go's TestOverflowSleep: a sleep or a select timeout of
+             INT64_MAX ns never ends (no overflow to the past), while a
+             25 ms one does;
+   zero      Go's TestSleepZeroDeadlock: sleeps of 0 at GOMAXPROCS=4 while
+             another goroutine keeps stopping the world (gort_gomaxprocs,
+             where Go runs the GC). */
 #include <gort.h>
 #include <pthread.h>
 #include <signal.h>
@@ -168,6 +174,63 @@ static void thread_test(void)
 	printf("thread sleep full=%ld early=%d\n", (long)full, atomic_load(&early));
 }
 
+static void bigsleep(void *arg)
+{
+	(void)arg;
+	gort_sleep(INT64_MAX);
+	printf("big sleep returned\n");
+}
+
+static void bigselect(void *arg)
+{
+	gort_case c = { .chan = arg, .dir = GORT_RECV };
+	int k = gort_select(&c, 1, INT64_MAX);
+	printf("big select timeout fired (%d)\n", k);
+}
+
+static void overflow_test(void)
+{
+	gort_chan *never = gort_chan_make(1, 0);
+	go(bigsleep, NULL);
+	go(bigselect, never);
+	go(bigselect, NULL);
+	int64_t t0 = gort_nanotime();
+	gort_case c = { .chan = never, .dir = GORT_RECV };
+	int k = gort_select(&c, 1, 25 * MS);
+	int64_t el = gort_nanotime() - t0;
+	/* The others had 25 ms to return wrongly; give them a little more. */
+	gort_sleep(25 * MS);
+	printf("overflow: select=%d waited>=25ms: %d\n", k, el >= 25 * MS);
+}
+
+static _Atomic int stwdone;
+
+static void stopper(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 100; i++)
+		gort_gomaxprocs(i % 2 ? 4 : 3);
+	atomic_store(&stwdone, 1);
+}
+
+static void zero_test(void)
+{
+	int prev = gort_gomaxprocs(4);
+	go(stopper, NULL);
+	for (int i = 0; i < 100; i++) {
+		gort_sleep(0);
+		gort_chan *tmp = gort_chan_make(sizeof(bool), 1);
+		bool t = true;
+		gort_chan_send(tmp, &t);
+		gort_chan_recv(tmp, &t);
+		gort_chan_free(tmp);
+	}
+	while (!atomic_load(&stwdone))
+		gort_sleep(MS);
+	gort_gomaxprocs(prev);
+	printf("zero: done\n");
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "order";
@@ -183,6 +246,10 @@ int main(int argc, char **argv)
 		deadlock_test();
 	else if (!strcmp(mode, "thread"))
 		thread_test();
+	else if (!strcmp(mode, "overflow"))
+		overflow_test();
+	else if (!strcmp(mode, "zero"))
+		zero_test();
 	else
 		return 1;
 	return 0;
