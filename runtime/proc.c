@@ -792,10 +792,9 @@ g *newproc(void (*fn)(void *), void *arg, uintptr_t callerpc, bool issystem)
 int64_t go(void (*fn)(void *), void *arg)
 {
 	g *gp = getg();
-	if (!fn) {
-		errno = EINVAL;
-		return -1;
-	}
+	/* As in Go, a programming error rather than a condition to handle. */
+	if (!fn)
+		fatal("go of nil func value");
 	if (!gp || !gp->m || !gp->m->p || gp == gp->m->g0) {
 		/* A thread of the program's own (pthread_create) has no P to put
 		   the goroutine on: the global queue takes it. */

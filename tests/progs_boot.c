@@ -199,6 +199,19 @@ Test(fatal, goexit_from_main_with_nothing_left)
 	}
 }
 
+Test(fatal, go_of_nil_func_value)
+{
+	for (int i = 0; i < 3; i++) {
+		struct run r = run_prog("go_nil", NULL, NULL, test_procs[i], LIMIT);
+		cr_expect_eq(r.status, 2, "GOMAXPROCS=%d status %d\n%s", test_procs[i], r.status, r.err);
+		expect_out(r, "starting\n");
+		cr_expect(!strstr(r.out, "go returned"));
+		expect_err(r, "fatal error: go of nil func value\n\ngoroutine 1 [running]:\n");
+		expect_err(r, "main(");
+		run_free(&r);
+	}
+}
+
 Test(trace, boottrace_prints_every_step)
 {
 	const char *env[] = { "GODEBUG=boottrace=1", NULL };
