@@ -64,7 +64,7 @@ Test(chan, go_TestShrinkStackDuringBlockedSend_and_NoShrinkStackWhileParking)
 
 Test(chan, go_test_chan_directory)
 {
-	const char *want[] = { "doubleselect ok\n", "nonblock ok\n", "select3 ok\n", "select6 ok\n",
+	const char *want[] = { "doubleselect ok\n", "nonblock ok\n", "select2 ok\n", "select3 ok\n", "select6 ok\n",
 		               "select7 ok\n",      "select8 ok\n",  "select ok\n",  "fifo ok\n",
 		               "goroutines ok\n",   "sieve1 ok\n",   NULL };
 	run_ok("chan_godir", NULL, want);

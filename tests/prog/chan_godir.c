@@ -4,6 +4,7 @@
                    the receiver sees every value once (no duplicate delivery)
      nonblock      non-blocking sends and receives retried until a partner
                    that starts later arrives (unbuffered and buffered)
+     select2       100,000 more selects do not grow the memory footprint
      select3       what blocks for ever and what never blocks: nil channels,
                    closed channels, empty selects, default
      select6       a select that lost on c1 leaves c1's queue intact (Go
@@ -684,6 +685,58 @@ static void goroutines(void)
 	printf("goroutines ok\n");
 }
 
+/* ---- select2.go ---- */
+
+struct s2 {
+	gort_chan *c;
+	int n;
+};
+
+static void s2sender(void *arg)
+{
+	struct s2 *a = arg;
+	int one = 1;
+	for (int i = 0; i < a->n; i++)
+		gort_chan_send(a->c, &one);
+}
+
+static void s2receiver(gort_chan *c, gort_chan *dummy, int n)
+{
+	for (int i = 0; i < n; i++) {
+		gort_case cs[2] = { { .chan = c, .dir = GORT_RECV }, { .chan = dummy, .dir = GORT_RECV } };
+		if (gort_select(cs, 2, -1) == 1)
+			fail("select2: dummy");
+	}
+}
+
+/* Resident memory, in bytes (Go reads MemStats.Alloc). */
+static long rss(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	long size = 0, res = 0;
+	if (!f || fscanf(f, "%ld %ld", &size, &res) != 2)
+		fail("select2: cannot read /proc/self/statm");
+	fclose(f);
+	return res * 4096;
+}
+
+static void select2(void)
+{
+	static struct s2 a;
+	a.c = mkchan(sizeof(int), 0);
+	a.n = 100000;
+	gort_chan *dummy = mkchan(sizeof(int), 0);
+	start(s2sender, &a); /* warm up */
+	s2receiver(a.c, dummy, a.n);
+	long before = rss();
+	start(s2sender, &a); /* the second time must not grow the footprint much */
+	s2receiver(a.c, dummy, a.n);
+	long after = rss();
+	if (after > before && after - before > 110000)
+		fail("select2: too much memory for 100,000 selects: %ld", after - before);
+	printf("select2 ok\n");
+}
+
 /* ---- sieve1.go ---- */
 
 static void generate(void *arg)
@@ -734,10 +787,10 @@ static const struct {
 	const char *name;
 	void (*fn)(void);
 } tests[] = {
-	{ "doubleselect", doubleselect }, { "nonblock", nonblock }, { "select3", select3 },
-	{ "select6", select6 },           { "select7", select7 },   { "select8", select8 },
-	{ "select", selectgo },           { "fifo", fifo },         { "goroutines", goroutines },
-	{ "sieve1", sieve1 },
+	{ "doubleselect", doubleselect }, { "nonblock", nonblock }, { "select2", select2 },
+	{ "select3", select3 },           { "select6", select6 },   { "select7", select7 },
+	{ "select8", select8 },           { "select", selectgo },   { "fifo", fifo },
+	{ "goroutines", goroutines },     { "sieve1", sieve1 },
 };
 
 int main(int argc, char **argv)
