@@ -482,6 +482,9 @@ void startTheWorld(void)
 	p *runnable = procresize(procs);
 	atomic_store(&sched.gcwaiting, 0);
 	unlock(&sched.lock);
+	/* sysmon sleeps while the world is stopped; the caller's P went back
+	   to running without acquirep, which would have woken it. */
+	wakesysmon();
 	while (runnable) {
 		p *pp = runnable;
 		runnable = pp->link;
@@ -1436,7 +1439,7 @@ void checkdead(void)
 {
 	if (!atomic_load(&mainStarted))
 		return;
-	int32_t run = (int32_t)sched.mnext - sched.nmidle - nmsys;
+	int32_t run = (int32_t)sched.mnext - sched.nmidle - nmsys + sched.nretaking;
 	if (run > 0)
 		return;
 	if (run < 0)

@@ -232,6 +232,10 @@ struct schedt {
 	mutex lock;
 	m *midle;                   /* idle Ms waiting for work */
 	int32_t nmidle;
+	/* Ps sysmon is taking from Ms in system calls and handing on: each
+	   counts as a running M for checkdead until the hand-off is done (the
+	   P is owned by nobody meanwhile; Go's incidlelocked(-1) in retake). */
+	int32_t nretaking;
 	int64_t mnext;              /* number of Ms made, next id */
 	int32_t maxmcount;
 	p *pidle;                   /* idle Ps */
@@ -413,6 +417,9 @@ hidden void preemptone(p *pp);
 hidden void preemptall(void);
 hidden void wakesysmon(void);
 hidden void gopreempt_m(g *gp);
+/* Is pc in the program's own text, where a goroutine may be stopped
+   (neither the runtime's nor libc's, as linker.ld fences them)? */
+hidden bool usertext(uintptr_t pc);
 hidden void signalsinit(void);
 hidden void minitsignals(m *mp);
 

@@ -37,8 +37,14 @@ hidden uint8_t gort_have_xsave;
 
 extern char __executable_start[], etext[];
 
-static bool usertext(uintptr_t pc)
+/* Set once linker.ld's fence around the runtime and libc text is found;
+   without it no pc can be told to be the program's. */
+static bool fenced;
+
+bool usertext(uintptr_t pc)
 {
+	if (!fenced)
+		return false;
 	if (pc < (uintptr_t)__executable_start || pc >= (uintptr_t)etext)
 		return false;
 	return pc < (uintptr_t)gort_rttext_start || pc >= (uintptr_t)gort_rttext_end;
@@ -144,7 +150,8 @@ static bool rttextfenced(void)
 
 void signalsinit(void)
 {
-	if (!rttextfenced()) {
+	fenced = rttextfenced();
+	if (!fenced) {
 		debug_asyncpreemptoff = 1;
 		boottrace("schedinit", "runtime text is not fenced by linker.ld: asynchronous preemption off");
 	}

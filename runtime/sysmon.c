@@ -59,12 +59,23 @@ static uint32_t retake(int64_t now)
 		    pp->sysmon_syscallwhen + SYSCALL_RETAKE_NS > now)
 			continue;
 		unlock(&allplock);
+		/* Until handoffp has given pp to an M or to the idle list, an M
+		   leaving its system call finds no P, queues its goroutine and
+		   goes idle; checkdead must not take that for a deadlock. Once
+		   the hand-off is done, look again: it may have found no work. */
+		lock(&sched.lock);
+		sched.nretaking++;
+		unlock(&sched.lock);
 		uint32_t want = Psyscall;
 		if (atomic_compare_exchange_strong(&pp->status, &want, Pidle)) {
 			n++;
 			atomic_fetch_add(&pp->syscalltick, 1);
 			handoffp(pp);
 		}
+		lock(&sched.lock);
+		sched.nretaking--;
+		checkdead();
+		unlock(&sched.lock);
 		lock(&allplock);
 	}
 	unlock(&allplock);

@@ -18,8 +18,14 @@
      syscall       TestPreemptionAfterSyscall: at GOMAXPROCS=2, 8 goroutines
                    looping in 10 us, 100 us and 1 ms system calls stop within
                    5 s of being told
+     gcfair        testprog's GCFairness: at GOMAXPROCS=1, two goroutines
+                   writing to /dev/null without end do not keep main asleep
+     gcfair2       testprog's GCFairness2: at GOMAXPROCS=1, three goroutines
+                   that allocate without end (malloc and free, where Go's
+                   allocates garbage) all run within a second
    Each prints "<name> ok"; a failure prints FAIL and exits 1. A time.After
    channel is a goroutine that sleeps, then sends on a buffered channel. */
+#include <fcntl.h>
 #include <gort.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -367,19 +373,82 @@ static void syscalls(void)
 	printf("syscall ok\n");
 }
 
+/* ---- gcfair ---- */
+
+static int devnull;
+
+static void writer(void *arg)
+{
+	(void)arg;
+	for (;;)
+		if (write(devnull, ".", 1) != 1)
+			fail("gcfair: write to /dev/null failed");
+}
+
+static void gcfair(void)
+{
+	int prev = gort_gomaxprocs(1);
+	devnull = open("/dev/null", O_WRONLY);
+	if (devnull < 0)
+		fail("gcfair: cannot open /dev/null");
+	for (int i = 0; i < 2; i++)
+		start(writer, 0);
+	gort_sleep(10000000);
+	gort_gomaxprocs(prev);
+	printf("gcfair ok\n");
+}
+
+/* ---- gcfair2 ---- */
+
+static _Atomic long allocs[3];
+static void *volatile sink[3];
+
+static void allocator(void *arg)
+{
+	long i = (long)arg;
+	for (;;) {
+		void *p = malloc(1024);
+		if (!p)
+			fail("gcfair2: out of memory");
+		free(sink[i]);
+		sink[i] = p;
+		atomic_fetch_add(&allocs[i], 1);
+	}
+}
+
+static void gcfair2(void)
+{
+	int prev = gort_gomaxprocs(1);
+	for (long i = 0; i < 3; i++)
+		start(allocator, (void *)i);
+	gort_sleep(30000000);
+	bool ran = true;
+	for (int i = 0; i < 3; i++)
+		ran = ran && atomic_load(&allocs[i]) != 0;
+	if (!ran) {
+		gort_sleep(1000000000);
+		for (int i = 0; i < 3; i++)
+			if (atomic_load(&allocs[i]) == 0)
+				fail("gcfair2: goroutine %d did not run", i);
+	}
+	gort_gomaxprocs(prev);
+	printf("gcfair2 ok\n");
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
 } tests[] = {
 	{ "numgoroutine", numgoroutine }, { "yield", yield },     { "parallel", parallel }, { "timer", timer },
 	{ "timer2", timer2 },             { "preempt", preempt }, { "hog", hog },           { "syscall", syscalls },
+	{ "gcfair", gcfair },             { "gcfair2", gcfair2 },
 };
 
 int main(int argc, char **argv)
 {
 	int n = (int)(sizeof tests / sizeof tests[0]);
 	for (int i = 0; i < n; i++)
-		if (argc < 2 || strcmp(argv[1], tests[i].name) == 0)
+		if (argc < 2 || strcmp(argv[1], tests[i].name) == 0 || (argc > 2 && strcmp(argv[2], tests[i].name) == 0))
 			tests[i].fn();
 	return 0;
 }
