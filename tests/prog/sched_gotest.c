@@ -1,5 +1,7 @@
 /* Scheduler tests of Go 1.19's runtime/proc_test.go, ported with their
-   checks, one per argv[1] (all, in order, when none is given):
+   checks, the ones named as arguments (all when none is, in this order;
+   several in one process run in the table's order, each on what the ones
+   before left running, as gcfair leaves its writers):
      numgoroutine  a program starts with one goroutine (testprog's
                    NumGoroutine)
      yield         TestYieldProgress: a goroutine that yields in a loop
@@ -444,11 +446,21 @@ static const struct {
 	{ "gcfair", gcfair },             { "gcfair2", gcfair2 },
 };
 
+static bool wanted(int argc, char **argv, const char *name)
+{
+	if (argc < 2)
+		return true;
+	for (int a = 1; a < argc; a++)
+		if (strcmp(argv[a], name) == 0)
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	int n = (int)(sizeof tests / sizeof tests[0]);
 	for (int i = 0; i < n; i++)
-		if (argc < 2 || strcmp(argv[1], tests[i].name) == 0 || (argc > 2 && strcmp(argv[2], tests[i].name) == 0))
+		if (wanted(argc, argv, tests[i].name))
 			tests[i].fn();
 	return 0;
 }
