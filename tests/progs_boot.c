@@ -129,7 +129,7 @@ Test(sched, gomaxprocs_changes_at_run_time)
 
 /* Go 1.19's proc_test.go: yield progress, parallelism, timer fairness,
    preemption, the ping-pong hog, preemption after system calls; and
-   testprog's GCFairness and GCFairness2. */
+   testprog's AsyncPreempt, GCFairness and GCFairness2. */
 Test(sched, go_proc_tests)
 {
 	for (int i = 0; i < 3; i++) {
@@ -138,7 +138,7 @@ Test(sched, go_proc_tests)
 		cr_expect_eq(r.status, 0, "GOMAXPROCS=%d status %d\n%s%s", test_procs[i], r.status, r.out, r.err);
 		cr_expect_str_empty(r.err, "GOMAXPROCS=%d stderr:\n%s", test_procs[i], r.err);
 		expect_out(r, "numgoroutine ok\nyield ok\nparallel ok\ntimer ok\ntimer2 ok\npreempt ok\nhog ok\n"
-		              "syscall ok\ngcfair ok\ngcfair2 ok\n");
+		              "syscall ok\nasyncpreempt ok\ngcfair ok\ngcfair2 ok\n");
 		run_free(&r);
 	}
 }

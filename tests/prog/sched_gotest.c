@@ -20,6 +20,10 @@
      syscall       TestPreemptionAfterSyscall: at GOMAXPROCS=2, 8 goroutines
                    looping in 10 us, 100 us and 1 ms system calls stop within
                    5 s of being told
+     asyncpreempt  testprog's AsyncPreempt: at GOMAXPROCS=1, goroutines in
+                   loops without calls (or calling empty functions) are
+                   stopped for a stop-the-world (gort_gomaxprocs, where Go
+                   runs the GC)
      gcfair        testprog's GCFairness: at GOMAXPROCS=1, two goroutines
                    writing to /dev/null without end do not keep main asleep
      gcfair2       testprog's GCFairness2: at GOMAXPROCS=1, three goroutines
@@ -375,6 +379,48 @@ static void syscalls(void)
 	printf("syscall ok\n");
 }
 
+/* ---- asyncpreempt ---- */
+
+static _Atomic uint32_t apready, apready2;
+
+__attribute__((noinline)) static void dummy(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
+
+static void apcalls(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		atomic_store(&apready, 1);
+		dummy();
+		dummy();
+	}
+}
+
+static void apempty(void *arg)
+{
+	(void)arg;
+	atomic_fetch_add(&apready2, 1);
+	for (;;)
+		__asm__ volatile("");
+}
+
+static void asyncpreempt(void)
+{
+	int prev = gort_gomaxprocs(1);
+	start(apcalls, 0);
+	start(apempty, 0);
+	start(apempty, 0);
+	while (atomic_load(&apready) == 0 || atomic_load(&apready2) < 2)
+		gort_yield();
+	/* Stopping the world has to stop all three. */
+	gort_gomaxprocs(2);
+	gort_gomaxprocs(1);
+	gort_gomaxprocs(prev);
+	printf("asyncpreempt ok\n");
+}
+
 /* ---- gcfair ---- */
 
 static int devnull;
@@ -443,7 +489,7 @@ static const struct {
 } tests[] = {
 	{ "numgoroutine", numgoroutine }, { "yield", yield },     { "parallel", parallel }, { "timer", timer },
 	{ "timer2", timer2 },             { "preempt", preempt }, { "hog", hog },           { "syscall", syscalls },
-	{ "gcfair", gcfair },             { "gcfair2", gcfair2 },
+	{ "asyncpreempt", asyncpreempt }, { "gcfair", gcfair },   { "gcfair2", gcfair2 },
 };
 
 static bool wanted(int argc, char **argv, const char *name)
