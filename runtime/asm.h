@@ -7,7 +7,7 @@
 
 #define G_SCHED_SP 0   /* offsetof(struct g, sched.sp) */
 #define G_STACKHI 72   /* offsetof(struct g, stackhi) */
-#define G_M 8         /* offsetof(struct g, m) */
+#define G_M 8          /* offsetof(struct g, m) */
 #define G_FN 88        /* offsetof(struct g, fn) */
 #define G_ARG 96       /* offsetof(struct g, arg) */
 #define M_G0 0         /* offsetof(struct m, g0) */
