@@ -214,13 +214,16 @@ void newm(void (*fn)(void), p *pp)
 	newm1(fn, pp, -1);
 }
 
-/* n zeroed Gs, as aligned as struct g asks (calloc gives 16 bytes). */
+/* n zeroed Gs, as aligned as struct g asks (calloc gives 16 bytes). Gs
+   are never freed, so the slack in front stays with them; aligned_alloc
+   would cost every program its code. */
 static g *gcalloc(size_t n)
 {
-	g *gp = aligned_alloc(_Alignof(g), n * sizeof *gp);
-	if (gp)
-		memset(gp, 0, n * sizeof *gp);
-	return gp;
+	char *mem = calloc(1, n * sizeof(g) + _Alignof(g) - 1);
+	if (!mem)
+		return 0;
+	uintptr_t a = ((uintptr_t)mem + _Alignof(g) - 1) & ~(uintptr_t)(_Alignof(g) - 1);
+	return (g *)a;
 }
 
 static void newm1(void (*fn)(void), p *pp, int64_t id)
