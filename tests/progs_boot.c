@@ -309,6 +309,16 @@ Test(ordinary, files_locks_and_mmap)
 	run_free(&r);
 }
 
+Test(ordinary, own_allocator_replaces_malloc)
+{
+	for (int i = 0; i < 3; i++) {
+		struct run r = run_prog("own_malloc", NULL, NULL, test_procs[i], LIMIT);
+		cr_expect_eq(r.status, 0, "GOMAXPROCS=%d status %d\n%s%s", test_procs[i], r.status, r.out, r.err);
+		expect_out(r, "sum=7000 own malloc used: 1\n");
+		run_free(&r);
+	}
+}
+
 Test(ordinary, program_threads_beside_goroutines)
 {
 	for (int i = 0; i < 3; i++) {
