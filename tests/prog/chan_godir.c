@@ -144,7 +144,6 @@ static void doubleselect(void)
 struct nb {
 	gort_chan *c, *strobe;
 	long want, give;
-	size_t size;
 };
 
 static void nb_receiver(void *arg)
@@ -186,7 +185,7 @@ static void nonblock(void)
 		for (int kind = 0; kind < 4; kind++) {
 			static const long want[4] = { 123, 123456, 1, 0x68656c6c6f };
 			static const long give[4] = { 234, 234567, 1, 0x616761696e };
-			struct nb n = { mkchan(sizeof(long), (size_t)buffer), sync, want[kind], give[kind], sizeof(long) };
+			struct nb n = { mkchan(sizeof(long), (size_t)buffer), sync, want[kind], give[kind] };
 			long v = 0;
 			gort_case rc = { .chan = n.c, .dir = GORT_RECV, .elem = &v };
 			if (gort_select(&rc, 1, 0) != -1)
