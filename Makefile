@@ -95,7 +95,7 @@ lib/linker.ld: linker.ld
 	@mkdir -p lib
 	cp $< $@
 
-build/tests/prog/%: tests/prog/%.c $(LIBS) $(GORTCC)
+build/tests/prog/%: tests/prog/%.c $(wildcard tests/prog/*.h) $(LIBS) $(GORTCC)
 	@mkdir -p $(dir $@)
 	$(GORTCC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -o $@ $<
 

@@ -13,12 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define fail(...)                          \
-	do {                               \
-		printf("FAIL: " __VA_ARGS__); \
-		printf("\n");              \
-		exit(1);                   \
-	} while (0)
+#include "gotest.h"
 
 /* Go's version reads and writes randx from every goroutine without a
    lock; here the same sequence is shared through an atomic. */
@@ -172,12 +167,6 @@ static void sel(void *arg)
 	}
 	free(a);
 	changenproc(-1);
-}
-
-static void start(void (*fn)(void *), void *arg)
-{
-	if (go(fn, arg) < 0)
-		fail("go: cannot start a goroutine");
 }
 
 static void gosel(struct Chan *r0, struct Chan *r1, struct Chan *r2, struct Chan *r3, struct Chan *s0,

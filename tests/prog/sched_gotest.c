@@ -41,26 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define fail(...)                          \
-	do {                               \
-		printf("FAIL: " __VA_ARGS__); \
-		printf("\n");              \
-		exit(1);                   \
-	} while (0)
-
-static gort_chan *mkchan(size_t size, size_t cap)
-{
-	gort_chan *c = gort_chan_make(size, cap);
-	if (!c)
-		fail("gort_chan_make: out of memory");
-	return c;
-}
-
-static void start(void (*fn)(void *), void *arg)
-{
-	if (go(fn, arg) < 0)
-		fail("go: cannot start a goroutine");
-}
+#include "gotest.h"
 
 static bool t = true;
 
