@@ -1,6 +1,7 @@
 /* harness.c: fork/exec a program with pipes for stdout and stderr, and a time limit. */
 #include "harness.h"
 
+#include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -152,4 +153,17 @@ void run_free(struct run *r)
 	free(r->out);
 	free(r->err);
 	r->out = r->err = NULL;
+}
+
+void run_ok(const char *name, const char *const *args, const char *const *want, double limit_secs)
+{
+	for (int i = 0; i < 3; i++) {
+		struct run r = run_prog(name, args, NULL, test_procs[i], limit_secs);
+		cr_expect(!r.timedout, "%s GOMAXPROCS=%d timed out\n%s%s", name, test_procs[i], r.out, r.err);
+		cr_expect_eq(r.status, 0, "%s GOMAXPROCS=%d status %d\n%s%s", name, test_procs[i], r.status, r.out, r.err);
+		cr_expect_str_empty(r.err, "%s GOMAXPROCS=%d stderr:\n%s", name, test_procs[i], r.err);
+		for (const char *const *w = want; *w; w++)
+			cr_expect(strstr(r.out, *w), "stdout lacks \"%s\":\n%s\nstderr:\n%s", *w, r.out, r.err);
+		run_free(&r);
+	}
 }

@@ -38,4 +38,9 @@ const char *build_path(const char *rel);
 /* GOMAXPROCS values every whole-program test is run under. */
 extern const int test_procs[3];
 
+/* Run name with args under every GOMAXPROCS of test_procs, each for at
+   most limit_secs, and expect (Criterion) no time-out, status 0, an empty
+   stderr and each of the strings in want (NULL-terminated) on stdout. */
+void run_ok(const char *name, const char *const *args, const char *const *want, double limit_secs);
+
 #endif

@@ -132,15 +132,10 @@ Test(sched, gomaxprocs_changes_at_run_time)
    testprog's AsyncPreempt, GCFairness and GCFairness2. */
 Test(sched, go_proc_tests)
 {
-	for (int i = 0; i < 3; i++) {
-		struct run r = run_prog("sched_gotest", NULL, NULL, test_procs[i], LIMIT);
-		cr_expect(!r.timedout, "GOMAXPROCS=%d timed out\n%s%s", test_procs[i], r.out, r.err);
-		cr_expect_eq(r.status, 0, "GOMAXPROCS=%d status %d\n%s%s", test_procs[i], r.status, r.out, r.err);
-		cr_expect_str_empty(r.err, "GOMAXPROCS=%d stderr:\n%s", test_procs[i], r.err);
-		expect_out(r, "numgoroutine ok\nyield ok\nparallel ok\ntimer ok\ntimer2 ok\npreempt ok\nhog ok\n"
-		              "syscall ok\nasyncpreempt ok\ngcfair ok\ngcfair2 ok\n");
-		run_free(&r);
-	}
+	const char *want[] = { "numgoroutine ok\nyield ok\nparallel ok\ntimer ok\ntimer2 ok\npreempt ok\nhog ok\n"
+		               "syscall ok\nasyncpreempt ok\ngcfair ok\ngcfair2 ok\n",
+		               NULL };
+	run_ok("sched_gotest", NULL, want, LIMIT);
 }
 
 Test(stack, overflow_is_a_fatal_error_naming_the_goroutine)

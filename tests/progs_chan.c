@@ -16,50 +16,35 @@
 #define expect_out(r, s) cr_expect(strstr((r).out, (s)), "stdout lacks \"%s\":\n%s\nstderr:\n%s", (s), (r).out, (r).err)
 #define expect_err(r, s) cr_expect(strstr((r).err, (s)), "stderr lacks \"%s\":\n%s", (s), (r).err)
 
-/* Run name under every GOMAXPROCS of test_procs, expect status 0, an empty
-   stderr and each of the lines in want on stdout. */
-static void run_ok(const char *name, const char *const *args, const char *const *want)
-{
-	for (int i = 0; i < 3; i++) {
-		struct run r = run_prog(name, args, NULL, test_procs[i], LIMIT);
-		cr_expect(!r.timedout, "%s GOMAXPROCS=%d timed out\n%s%s", name, test_procs[i], r.out, r.err);
-		cr_expect_eq(r.status, 0, "%s GOMAXPROCS=%d status %d\n%s%s", name, test_procs[i], r.status, r.out, r.err);
-		cr_expect_str_empty(r.err, "%s GOMAXPROCS=%d stderr:\n%s", name, test_procs[i], r.err);
-		for (const char *const *w = want; *w; w++)
-			expect_out(r, *w);
-		run_free(&r);
-	}
-}
-
 Test(chan, api_piece_by_piece)
 {
 	const char *want[] = { "make errors ok\n", "buffered ok\n", "ring ok\n", "big ok\n", "zero-size ok\n",
 		               "all ok\n", NULL };
-	run_ok("chan_basic", NULL, want);
+	run_ok("chan_basic", NULL, want, LIMIT);
 }
 
 Test(chan, go_TestChan)
 {
 	const char *want[] = { "TestChan ok caps 0..59\n", NULL };
-	run_ok("chan_gotest", NULL, want);
+	run_ok("chan_gotest", NULL, want, LIMIT);
 }
 
 Test(chan, go_TestNonblockRecvRace_and_SelectRace)
 {
 	const char *want[] = { "NonblockRecvRace ok\n", "NonblockSelectRace ok\n", "NonblockSelectRace2 ok\n", NULL };
-	run_ok("chan_nonblock_race", NULL, want);
+	run_ok("chan_nonblock_race", NULL, want, LIMIT);
 }
 
 Test(chan, go_TestMultiConsumer_and_SendInterface)
 {
 	const char *want[] = { "MultiConsumer ok\n", "ChanSendInterface ok\n", NULL };
-	run_ok("chan_multiconsumer", NULL, want);
+	run_ok("chan_multiconsumer", NULL, want, LIMIT);
 }
 
 Test(chan, go_TestShrinkStackDuringBlockedSend_and_NoShrinkStackWhileParking)
 {
 	const char *want[] = { "ShrinkStackDuringBlockedSend ok\n", "NoShrinkStackWhileParking ok\n", NULL };
-	run_ok("chan_stack", NULL, want);
+	run_ok("chan_stack", NULL, want, LIMIT);
 }
 
 Test(chan, go_test_chan_directory)
@@ -67,64 +52,64 @@ Test(chan, go_test_chan_directory)
 	const char *want[] = { "doubleselect ok\n", "nonblock ok\n", "select2 ok\n", "select3 ok\n", "select6 ok\n",
 		               "select7 ok\n",      "select8 ok\n",  "select ok\n",  "fifo ok\n",
 		               "goroutines ok\n",   "sieve1 ok\n",   NULL };
-	run_ok("chan_godir", NULL, want);
+	run_ok("chan_godir", NULL, want, LIMIT);
 }
 
 Test(chan, go_test_ken_chan_and_chan1)
 {
 	const char *want[] = { "ken/chan ok\n", "ken/chan1 ok\n", NULL };
-	run_ok("chan_ken", NULL, want);
+	run_ok("chan_ken", NULL, want, LIMIT);
 }
 
 Test(chan, close_racing_receives_selects_and_timeouts)
 {
 	const char *want[] = { "close race ok: 300 rounds\n", "close vs timeout ok\n", NULL };
-	run_ok("chan_close_race", NULL, want);
+	run_ok("chan_close_race", NULL, want, LIMIT);
 }
 
 Test(chan, lifetimes_free_right_after_the_last_operation)
 {
 	const char *want[] = { "lifetimes ok: 10000 checks\n", NULL };
-	run_ok("chan_lifetime", NULL, want);
+	run_ok("chan_lifetime", NULL, want, LIMIT);
 }
 
 Test(select, go_TestSelfSelect)
 {
 	const char *want[] = { "SelfSelect cap 0 ok\n", "SelfSelect cap 10 ok\n", NULL };
-	run_ok("select_self", NULL, want);
+	run_ok("select_self", NULL, want, LIMIT);
 }
 
 Test(select, go_TestSelectStress)
 {
 	const char *want[] = { "SelectStress ok N=20000\n", NULL };
-	run_ok("select_stress", NULL, want);
+	run_ok("select_stress", NULL, want, LIMIT);
 }
 
 Test(select, go_TestSelectFairness_PseudoRandomSend_and_waiting_fairness)
 {
 	const char *want[] = { "SelectFairness ok\n", "PseudoRandomSend ok\n", "WaitingSelectFairness ok", "FIFO ok\n",
 		               NULL };
-	run_ok("select_fairness", NULL, want);
+	run_ok("select_fairness", NULL, want, LIMIT);
 }
 
 Test(select, go_TestSelectDuplicateChannel_and_StackAdjust)
 {
 	const char *want[] = { "SelectDuplicateChannel ok\n", "SelectStackAdjust ok\n", NULL };
-	run_ok("select_duplicate", NULL, want);
+	run_ok("select_duplicate", NULL, want, LIMIT);
 }
 
 Test(select, ten_thousand_goroutines_in_one_select_each)
 {
 	const char *want[] = { "10000 selects woken by sends ok\n", "10000 selects woken by close ok\n",
 		               "10000 selects timed out ok\n", NULL };
-	run_ok("select_many", NULL, want);
+	run_ok("select_many", NULL, want, LIMIT);
 }
 
 Test(select, timeouts)
 {
 	const char *want[] = { "timeout ok\n", "no cases ok\n", "timeouts racing partners ok", "stale timer ok\n",
 		               "partner before timeout ok\n", "done\n", NULL };
-	run_ok("select_timeout", NULL, want);
+	run_ok("select_timeout", NULL, want, LIMIT);
 }
 
 /* Run chan_fatal in mode under every GOMAXPROCS: status 2, msg on stderr

@@ -17,21 +17,6 @@
 #define expect_out(r, s) cr_expect(strstr((r).out, (s)), "stdout lacks \"%s\":\n%s\nstderr:\n%s", (s), (r).out, (r).err)
 #define expect_err(r, s) cr_expect(strstr((r).err, (s)), "stderr lacks \"%s\":\n%s", (s), (r).err)
 
-/* Run name with args under every GOMAXPROCS of test_procs, expect status
-   0, an empty stderr and each of the strings in want on stdout. */
-static void run_ok(const char *name, const char *const *args, const char *const *want)
-{
-	for (int i = 0; i < 3; i++) {
-		struct run r = run_prog(name, args, NULL, test_procs[i], LIMIT);
-		cr_expect(!r.timedout, "%s GOMAXPROCS=%d timed out\n%s%s", name, test_procs[i], r.out, r.err);
-		cr_expect_eq(r.status, 0, "%s GOMAXPROCS=%d status %d\n%s%s", name, test_procs[i], r.status, r.out, r.err);
-		cr_expect_str_empty(r.err, "%s GOMAXPROCS=%d stderr:\n%s", name, test_procs[i], r.err);
-		for (const char *const *w = want; *w; w++)
-			expect_out(r, *w);
-		run_free(&r);
-	}
-}
-
 /* Run name with mode under every GOMAXPROCS: it must print before on
    stdout, then die with status 2, msg on stderr and a goroutine's
    traceback after it. */
@@ -57,49 +42,49 @@ Test(time, sleepers_wake_in_order_of_their_deadlines)
 {
 	const char *args[] = { "order", NULL };
 	const char *want[] = { "order: 1 2 3 4 5 6 7 8\nearly=0\n", NULL };
-	run_ok("time_sleep", args, want);
+	run_ok("time_sleep", args, want, LIMIT);
 }
 
 Test(time, sleep_never_returns_early)
 {
 	const char *args[] = { "early", NULL };
 	const char *want[] = { "early=0 of 20000\n", NULL };
-	run_ok("time_sleep", args, want);
+	run_ok("time_sleep", args, want, LIMIT);
 }
 
 Test(time, signals_do_not_cut_a_sleep_short)
 {
 	const char *args[] = { "signal", NULL };
 	const char *want[] = { "signalled sleep: full, signals>10: 1\n", NULL };
-	run_ok("time_sleep", args, want);
+	run_ok("time_sleep", args, want, LIMIT);
 }
 
 Test(time, timers_of_removed_ps_still_fire)
 {
 	const char *args[] = { "shrink", NULL };
 	const char *want[] = { "shrink: all woke, early=0\n", NULL };
-	run_ok("time_sleep", args, want);
+	run_ok("time_sleep", args, want, LIMIT);
 }
 
 Test(time, go_TestOverflowSleep)
 {
 	const char *args[] = { "overflow", NULL };
 	const char *want[] = { "overflow: select=-1 waited>=25ms: 1\n", NULL };
-	run_ok("time_sleep", args, want);
+	run_ok("time_sleep", args, want, LIMIT);
 }
 
 Test(time, go_TestSleepZeroDeadlock)
 {
 	const char *args[] = { "zero", NULL };
 	const char *want[] = { "zero: done\n", NULL };
-	run_ok("time_sleep", args, want);
+	run_ok("time_sleep", args, want, LIMIT);
 }
 
 Test(time, threads_sleep_in_the_kernel)
 {
 	const char *args[] = { "thread", NULL };
 	const char *want[] = { "thread sleep full=1 early=0\n", NULL };
-	run_ok("time_sleep", args, want);
+	run_ok("time_sleep", args, want, LIMIT);
 }
 
 Test(time, a_pending_sleep_is_not_a_deadlock)
@@ -111,7 +96,7 @@ Test(time, a_pending_sleep_is_not_a_deadlock)
 Test(time, hundred_thousand_sleepers_cost_no_cpu)
 {
 	const char *want[] = { "100000 sleepers: idle=1 early=0\n", NULL };
-	run_ok("time_many", NULL, want);
+	run_ok("time_many", NULL, want, LIMIT);
 }
 
 /* ---- gort_mutex ---- */
@@ -127,21 +112,21 @@ Test(mutex, exclusion_trylock_cross_unlock_threads_and_go_TestMutex)
 		"thread: count=140000 state=0\n",
 		NULL,
 	};
-	run_ok("sync_mutex", NULL, want);
+	run_ok("sync_mutex", NULL, want, LIMIT);
 }
 
 Test(mutex, starvation_mode_and_go_TestMutexFairness)
 {
 	const char *args[] = { "fairness", NULL };
 	const char *want[] = { "fairness: TestMutexFairness=1 busy holder=1 three busy holders=1\n", NULL };
-	run_ok("sync_mutex", args, want);
+	run_ok("sync_mutex", args, want, LIMIT);
 }
 
 Test(mutex, last_locker_may_free_it)
 {
 	const char *args[] = { "lifetime", NULL };
 	const char *want[] = { "lifetime: 3000 mutexes freed by their last locker\n", NULL };
-	run_ok("sync_mutex", args, want);
+	run_ok("sync_mutex", args, want, LIMIT);
 }
 
 Test(fatal, unlock_of_unlocked_mutex)
@@ -161,14 +146,14 @@ Test(waitgroup, join_threads_and_go_TestWaitGroup)
 		"thread: waiters saw 50 and 50 of 50\n",
 		NULL,
 	};
-	run_ok("sync_waitgroup", NULL, want);
+	run_ok("sync_waitgroup", NULL, want, LIMIT);
 }
 
 Test(waitgroup, freed_as_soon_as_wait_returns)
 {
 	const char *args[] = { "lifetime", NULL };
 	const char *want[] = { "lifetime: 3000 groups freed right after wait\n", NULL };
-	run_ok("sync_waitgroup", args, want);
+	run_ok("sync_waitgroup", args, want, LIMIT);
 }
 
 Test(fatal, negative_waitgroup_counter)
