@@ -178,7 +178,7 @@ void dopanic_flush(void)
 }
 
 /* Print the message and the tracebacks, then exit 2. */
-static _Noreturn void die(const char *prefix, const char *s, bool flush, bool all,
+static _Noreturn void die(const char *note, const char *prefix, const char *s, bool flush, bool all,
                           bool runtimestack, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc)
 {
 	g *me = getg();
@@ -194,6 +194,8 @@ static _Noreturn void die(const char *prefix, const char *s, bool flush, bool al
 	}
 	if (flush)
 		dopanic_flush();
+	if (note)
+		printstr(note);
 	printstr(prefix);
 	printstr(s);
 	printstr("\n");
@@ -218,23 +220,38 @@ static _Noreturn void die(const char *prefix, const char *s, bool flush, bool al
 
 void throw(const char *s)
 {
-	die("fatal error: ", s, false, true, true, HERE);
+	die(0, "fatal error: ", s, false, true, true, HERE);
 }
 
 /* The scheduler's own frames (checkdead on g0) mean nothing to the user:
    only a goroutine's traceback is printed, as Go does. */
 void fatal(const char *s)
 {
-	die("fatal error: ", s, true, true, false, HERE);
+	die(0, "fatal error: ", s, true, true, false, HERE);
+}
+
+/* Go's words when an allocation the runtime cannot do without fails. */
+void outofmemory(size_t n)
+{
+	char note[96];
+	fmt(note, sizeof note, "runtime: out of memory: cannot allocate %zu-byte block\n", n);
+	die(note, "fatal error: ", "out of memory", true, true, false, HERE);
+}
+
+/* fatal with lines of explanation before it, printed only by the thread
+   that gets to die, so that two failing at once do not interleave. */
+void fatalnote(const char *note, const char *s)
+{
+	die(note, "fatal error: ", s, true, true, false, HERE);
 }
 
 void gopanic(const char *s)
 {
-	die("panic: ", s, true, false, false, HERE);
+	die(0, "panic: ", s, true, false, false, HERE);
 }
 
 /* From the signal handler: the traceback starts at the faulting frame. */
 void fatalsignal(const char *s, bool flush, uintptr_t pc, uintptr_t sp, uintptr_t bp)
 {
-	die("fatal error: ", s, flush, true, true, pc, sp, bp, true);
+	die(0, "fatal error: ", s, flush, true, true, pc, sp, bp, true);
 }

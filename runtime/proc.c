@@ -118,11 +118,18 @@ static void mcommoninit(m *mp, int64_t id)
 	unlock(&sched.lock);
 }
 
+/* Appended, so that tracebacks and scheddetail list goroutines in the
+   order they were made, goroutine 1 first, as Go's do. */
 static void allgadd(g *gp)
 {
+	static g *allgtail;
 	lock(&allglock);
-	gp->alllink = allgs;
-	allgs = gp;
+	gp->alllink = 0;
+	if (allgtail)
+		allgtail->alllink = gp;
+	else
+		allgs = gp;
+	allgtail = gp;
 	unlock(&allglock);
 }
 
@@ -231,7 +238,7 @@ static void newm1(void (*fn)(void), p *pp, int64_t id)
 	m *mp = calloc(1, sizeof *mp);
 	g *g0 = gcalloc(1);
 	if (!mp || !g0)
-		fatal("out of memory");
+		outofmemory(sizeof *mp + sizeof *g0);
 	mp->g0 = g0;
 	g0->m = mp;
 	g0->goid = -1;
@@ -254,14 +261,11 @@ static void newm1(void (*fn)(void), p *pp, int64_t id)
 	pthread_sigmask(SIG_SETMASK, &old, 0);
 	pthread_attr_destroy(&attr);
 	if (err) {
-		printstr("runtime: failed to create new OS thread (have ");
-		printint(sched.mnext - 1);
-		printstr(" already; errno=");
-		printint(err);
-		printstr(")\n");
-		if (err == EAGAIN)
-			printstr("runtime: may need to increase max user processes (ulimit -u)\n");
-		fatal("newosproc");
+		char note[160];
+		fmt(note, sizeof note, "runtime: failed to create new OS thread (have %d already; errno=%d)\n%s",
+		    (int)sched.mnext - 1, err,
+		    err == EAGAIN ? "runtime: may need to increase max user processes (ulimit -u)\n" : "");
+		fatalnote(note, "newosproc");
 	}
 }
 
@@ -516,7 +520,7 @@ p *procresize(int32_t nprocs)
 	if (nprocs > allplen) {
 		p **np = calloc((size_t)nprocs, sizeof *np);
 		if (!np)
-			fatal("out of memory");
+			outofmemory((size_t)nprocs * sizeof *np);
 		for (int32_t i = 0; i < allplen; i++)
 			np[i] = allp[i];
 		free(allp);
@@ -528,7 +532,7 @@ p *procresize(int32_t nprocs)
 			continue;
 		p *pp = calloc(1, sizeof *pp);
 		if (!pp)
-			fatal("out of memory");
+			outofmemory(sizeof *pp);
 		pp->id = i;
 		atomic_store(&pp->status, Pgcstop);
 		allp[i] = pp;

@@ -268,10 +268,10 @@ extern int32_t ncpu;          /* osinit */
 extern uintptr_t physpagesize;/* osinit, from auxv */
 extern m m0;
 extern g g0_m0;
-extern g *allgs;              /* list through alllink, guarded by allglock */
+extern g *allgs;              /* list through alllink in creation order, guarded by allglock */
 extern mutex allglock;
-extern m *allm;
-extern mutex allplock;         /* guards allp against procresize, for sysmon */               /* list through alllink, append-only under sched.lock */
+extern m *allm;               /* list through alllink, append-only under sched.lock */
+extern mutex allplock;        /* guards allp against procresize, for sysmon */
 extern int64_t runtimeInitTime;
 
 /* The current goroutine, per M. Read through getg() only: a plain access may
@@ -391,6 +391,8 @@ hidden bool netpollanyWaiters(void);
 /* panic.c: Go's throw (runtime bug or unrecoverable state) and panic. */
 hidden _Noreturn void throw(const char *s);
 hidden _Noreturn void fatal(const char *s);         /* "fatal error: s", user's fault */
+hidden _Noreturn void fatalnote(const char *note, const char *s); /* note, then fatal(s) */
+hidden _Noreturn void outofmemory(size_t n);        /* fatal "out of memory" for n bytes */
 hidden _Noreturn void gopanic(const char *s);       /* "panic: s" */
 hidden void printstr(const char *s);                /* raw write to fd 2 */
 hidden void printint(int64_t v);
@@ -410,6 +412,9 @@ hidden void parsedebugvars(char **envp);
 hidden void schedtrace(bool detailed);
 hidden void boottrace(const char *step, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 hidden const char *gogetenv(const char *name);
+/* snprintf without libc (%s %c %d %u %x %p, l and z, a width): for
+   messages made where libc's locks or memory may be unusable. */
+hidden void fmt(char *buf, size_t size, const char *f, ...) __attribute__((format(printf, 3, 4)));
 
 /* sysmon.c */
 hidden void sysmon(void);

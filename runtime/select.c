@@ -314,7 +314,7 @@ int gort_select(gort_case *cases, int ncases, int64_t timeout_ns)
 		size_t n = (size_t)nreal;
 		mem = malloc(n * sizeof(sudog) + 2 * n * sizeof(int));
 		if (!mem)
-			fatal("out of memory");
+			outofmemory(n * sizeof(sudog) + 2 * n * sizeof(int));
 		s.sgs = mem;
 		s.pollorder = (int *)(s.sgs + n);
 		s.lockorder = s.pollorder + n;

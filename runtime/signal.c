@@ -173,7 +173,7 @@ void minitsignals(m *mp)
 {
 	void *s = mmap(0, SIGSTACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (s == MAP_FAILED)
-		fatal("out of memory");
+		outofmemory(SIGSTACK_SIZE);
 	mp->gsignal = s;
 	stack_t st = { .ss_sp = s, .ss_size = SIGSTACK_SIZE, .ss_flags = 0 };
 	sigaltstack(&st, 0);

@@ -110,7 +110,7 @@ static void doaddtimer(p *pp, timer *t)
 		timer **h = realloc(pp->timers, (size_t)cap * sizeof *h);
 		if (!h) {
 			unlock(&pp->timerslock);
-			fatal("out of memory");
+			outofmemory((size_t)cap * sizeof *h);
 		}
 		pp->timers = h;
 		pp->captimers = cap;
@@ -323,7 +323,7 @@ void gort_sleep(int64_t ns)
 		/* Made on first use and kept with the G, which is never freed. */
 		t = calloc(1, sizeof *t);
 		if (!t)
-			fatal("out of memory");
+			outofmemory(sizeof *t);
 		t->idx = -1;
 		gp->timer = t;
 	}

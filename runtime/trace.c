@@ -160,7 +160,7 @@ static void vfmt(char *buf, size_t size, const char *f, va_list ap)
 	*o.p = 0;
 }
 
-static void fmt(char *buf, size_t size, const char *f, ...)
+void fmt(char *buf, size_t size, const char *f, ...)
 {
 	va_list ap;
 	va_start(ap, f);

@@ -208,6 +208,42 @@ Test(fatal, go_of_nil_func_value)
 	}
 }
 
+Test(fatal, thread_creation_failure)
+{
+	for (int i = 0; i < 3; i++) {
+		struct run r = run_prog("newosproc_fail", NULL, NULL, test_procs[i], LIMIT);
+		cr_expect_eq(r.status, 2, "GOMAXPROCS=%d status %d\n%s", test_procs[i], r.status, r.err);
+		expect_out(r, "limited\n");
+		cr_expect(!strstr(r.out, "not reached"));
+		expect_err(r, "runtime: failed to create new OS thread (have ");
+		expect_err(r, " already; errno=11)\n"
+		              "runtime: may need to increase max user processes (ulimit -u)\n"
+		              "fatal error: newosproc\n\ngoroutine ");
+		expect_err(r, "\ngoroutine 1 [");
+		/* Once only, though several Ms may fail at the same moment. */
+		const char *first = strstr(r.err, "runtime: failed");
+		cr_expect(first && !strstr(first + 1, "runtime: failed"), "two reports:\n%s", r.err);
+		expect_err(r, "\nmain(");
+		expect_err(r, "\ngoroutine 2 [");
+		expect_err(r, "blocker(");
+		run_free(&r);
+	}
+}
+
+Test(fatal, out_of_memory_in_the_runtime)
+{
+	for (int i = 0; i < 3; i++) {
+		struct run r = run_prog("oom_select", NULL, NULL, test_procs[i], LIMIT);
+		cr_expect_eq(r.status, 2, "GOMAXPROCS=%d status %d\n%s", test_procs[i], r.status, r.err);
+		expect_out(r, "limited\n");
+		cr_expect(!strstr(r.out, "not reached"));
+		expect_err(r, "runtime: out of memory: cannot allocate ");
+		expect_err(r, "-byte block\nfatal error: out of memory\n\ngoroutine 1 [running]:\ngort_select(");
+		expect_err(r, "\nmain(");
+		run_free(&r);
+	}
+}
+
 Test(trace, boottrace_prints_every_step)
 {
 	const char *env[] = { "GODEBUG=boottrace=1", NULL };

@@ -24,6 +24,12 @@ void fatal(const char *s)
 	throw(s);
 }
 
+void outofmemory(size_t n)
+{
+	fprintf(stderr, "runtime: out of memory: cannot allocate %zu-byte block\n", n);
+	throw("out of memory");
+}
+
 const char *gogetenv(const char *name)
 {
 	return getenv(name);
