@@ -437,16 +437,18 @@ void stackscavenge(int64_t now)
 	unlock(&poollock);
 }
 
-/* main's goroutine: a stack as large as a C main thread gets (RLIMIT_STACK). */
+/* main's goroutine: a stack as large as a C main thread gets (RLIMIT_STACK),
+   at most 1 GiB, Go's own limit on a goroutine's stack. `ulimit -s
+   unlimited` asks for deep recursion, so it gets the 1 GiB (address space
+   only: the pages are committed as they are touched), or 8 MiB when even
+   the address space is limited (RLIMIT_AS). */
 bool mainstackalloc(g *gp)
 {
 	struct rlimit rl;
-	size_t size = 8 << 20;
-	if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur > 0)
-		size = rl.rlim_cur;
-	if (size > ((size_t)1 << 30))
-		size = (size_t)1 << 30;
-	return ownstack(gp, pageround(size));
+	size_t size = 8 << 20, max = (size_t)1 << 30;
+	if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur > 0)
+		size = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > max ? max : rl.rlim_cur;
+	return ownstack(gp, pageround(size)) || (size > (8 << 20) && ownstack(gp, 8 << 20));
 }
 
 /* Is addr in the guard of gp's stack, or just below it (a frame larger than

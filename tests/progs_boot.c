@@ -156,6 +156,12 @@ Test(stack, main_has_a_thread_sized_stack)
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	expect_out(r, "depth 4000\n");
 	run_free(&r);
+
+	const char *args[] = { "unlimited", NULL };
+	r = run_prog("main_stack", args, NULL, 2, LIMIT);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	expect_out(r, "depth 50000\n");
+	run_free(&r);
 }
 
 Test(stack, size_from_the_call_and_the_environment)
