@@ -229,7 +229,6 @@ Test(fatal, thread_creation_failure)
 		/* Once only, though several Ms may fail at the same moment. */
 		const char *first = strstr(r.err, "runtime: failed");
 		cr_expect(first && !strstr(first + 1, "runtime: failed"), "two reports:\n%s", r.err);
-		expect_err(r, "\nmain(");
 		expect_err(r, "\ngoroutine 2 [");
 		expect_err(r, "blocker(");
 		run_free(&r);
