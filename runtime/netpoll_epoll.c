@@ -108,7 +108,18 @@ g *netpoll(int64_t delay, int32_t *np)
 	struct epoll_event events[128];
 	int n;
 	for (;;) {
-		n = epoll_wait(epfd, events, 128, waitms);
+		/* The mask this thread waits with decides whether it takes the
+		   program's signals meanwhile (signal.c). */
+		if (waitms != 0) {
+			uint64_t mask = sigpollmask();
+			long r = rawsyscall6(SYS_epoll_pwait, epfd, (long)events, 128, waitms,
+			                     (long)&mask, sizeof mask);
+			n = r < 0 ? -1 : (int)r;
+			if (r < 0)
+				errno = (int)-r;
+		} else {
+			n = epoll_wait(epfd, events, 128, 0);
+		}
 		if (n >= 0)
 			break;
 		if (errno != EINTR) {

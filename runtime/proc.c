@@ -207,9 +207,7 @@ static void *mstart_thread(void *arg)
 	mp->g0->stacklo = sp > M_STACK ? sp - M_STACK + 4096 : 0;
 	mp->tid = gettid_();
 	minitsignals(mp);
-	sigset_t none;
-	sigemptyset(&none);
-	pthread_sigmask(SIG_SETMASK, &none, 0);
+	sigmaskapply1(mp);   /* the program's mask: it came up with all blocked */
 	mstart();
 }
 
@@ -253,12 +251,11 @@ static void newm1(void (*fn)(void), p *pp, int64_t id)
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	/* The new thread starts with every signal blocked and unblocks them
 	   once its signal stack is set (mstart_thread). */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
+	uint64_t all = ~0ULL, old = 0;
+	rawsyscall6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, sizeof all, 0, 0);
 	pthread_t t;
 	int err = pthread_create(&t, &attr, mstart_thread, mp);
-	pthread_sigmask(SIG_SETMASK, &old, 0);
+	rawsyscall6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, sizeof old, 0, 0);
 	pthread_attr_destroy(&attr);
 	if (err) {
 		char note[160];
@@ -306,6 +303,9 @@ void stopm(void)
 	mput(mp);
 	unlock(&sched.lock);
 	mp->blocked = true;
+	/* Signals go to threads doing the program's work (signal.c);
+	   schedule() puts the program's mask back before running a goroutine. */
+	sigmaskidle(mp);
 	notesleep(&mp->park);
 	mp->blocked = false;
 	noteclear(&mp->park);
@@ -867,6 +867,7 @@ static void execute(g *gp, bool inheritTime) __attribute__((noreturn));
 static void execute(g *gp, bool inheritTime)
 {
 	m *mp = getg()->m;
+	sigmaskapply(mp);   /* an idle spell, or a change by another goroutine */
 	mp->curg = gp;
 	gp->m = mp;
 	casgstatus(gp, Grunnable, Grunning);

@@ -145,6 +145,7 @@ struct m {
 	void *waitlock;
 	void (*mstartfn)(void);   /* run first by a new M (sysmon) */
 	void *gsignal;            /* signal stack memory */
+	uint32_t sigmaskgen;      /* the program's mask this thread has applied (signal.c); 0 none */
 };
 
 enum pstatus {
@@ -427,6 +428,21 @@ hidden void gopreempt_m(g *gp);
 hidden bool usertext(uintptr_t pc);
 hidden void signalsinit(void);
 hidden void minitsignals(m *mp);
+/* The program's signal mask, one for all its goroutines (docs/libc.md,
+   "Signals and threads"). */
+hidden int sigmaskset(int how, const uint64_t *set, uint64_t *old);
+hidden extern _Atomic uint32_t sigmaskgen;
+hidden void sigmaskapply1(m *mp);
+static inline void sigmaskapply(m *mp)
+{
+	if (unlikely(mp->sigmaskgen != atomic_load_explicit(&sigmaskgen, memory_order_relaxed)))
+		sigmaskapply1(mp);
+}
+hidden void sigmaskidle(m *mp);             /* block what the program may catch */
+hidden extern const uint64_t sigidlemask;   /* what sigmaskidle blocks */
+hidden uint64_t sigpollmask(void);          /* for a thread blocked in the poller */
+hidden void sigwaitstart(void);             /* a goroutine waits for a signal */
+hidden void sigwaitdone(void);
 
 /* The program, as the process entry found it (crt/rt0.c). */
 hidden extern int argc_;

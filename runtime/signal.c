@@ -16,6 +16,7 @@
  * runs on the M's alternate signal stack.
  */
 #include <cpuid.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +135,115 @@ static void install(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
 	sigaction(sig, &sa, 0);
 }
 
+/*
+ * The program's signal mask. A C program expects one thread, whose mask is
+ * the process's, to take its signals: `alarm(1); pause();` must wake, a
+ * signal blocked for sigwait must stay pending. Its goroutines run on many
+ * Ms, so the mask a goroutine sets is kept here, one for the program, and
+ * every M running goroutines applies it (at start, and in schedule() when
+ * it changed); Ms with nothing to run (idle, blocked in the poller) and
+ * sysmon block every signal the program may catch, so that the kernel
+ * hands a process signal to a thread that is doing the program's work,
+ * the one in pause() or read() when there is only one. The M blocked in
+ * the network poller is the exception: while the program is idle it is
+ * the thread left to run the program's handlers, unless a goroutine waits
+ * for a signal (pause, sigsuspend, sigwait), which must then get it.
+ */
+#define SIGBIT(s) (1ULL << ((s) - 1))
+
+/* Never blocked on an M, whatever the program asks: preemption, faults
+   (a stack overflow must be reported), and musl's thread-directed 32-34. */
+static const uint64_t keepopen = SIGBIT(SIGURG) | SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGFPE) |
+                                 SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | SIGBIT(SIGSYS) | SIGBIT(32) |
+                                 SIGBIT(33) | SIGBIT(34);
+const uint64_t sigidlemask = ~keepopen;
+
+static mutex sigmasklock;
+static _Atomic uint64_t usersigmask;  /* the program's view, changed under sigmasklock */
+_Atomic uint32_t sigmaskgen = 1;      /* bumped by each change; never 0 */
+static _Atomic int32_t sigwaiters;    /* goroutines in pause, sigsuspend, sigtimedwait */
+
+static void setthreadmask(uint64_t mask)
+{
+	rawsyscall6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&mask, 0, sizeof mask, 0, 0);
+}
+
+/* The mask the thread has at start-up is the program's to begin with. */
+static void sigmaskinit(void)
+{
+	uint64_t cur = 0;
+	rawsyscall6(SYS_rt_sigprocmask, SIG_BLOCK, 0, (long)&cur, sizeof cur, 0, 0);
+	atomic_store(&usersigmask, cur & ~(SIGBIT(32) | SIGBIT(33) | SIGBIT(34)));
+}
+
+void sigmaskapply1(m *mp)
+{
+	lock(&sigmasklock);
+	setthreadmask(atomic_load(&usersigmask) & ~keepopen);
+	mp->sigmaskgen = atomic_load(&sigmaskgen);
+	unlock(&sigmasklock);
+}
+
+void sigmaskidle(m *mp)
+{
+	setthreadmask(sigidlemask);
+	mp->sigmaskgen = 0;
+}
+
+/* The mask for a thread blocked in the network poller. */
+uint64_t sigpollmask(void)
+{
+	if (atomic_load(&sigwaiters) > 0)
+		return sigidlemask;
+	return atomic_load(&usersigmask) & ~keepopen;
+}
+
+/* A goroutine starts or stops waiting for a signal in the kernel: the
+   poller's thread must stop (or may start again) taking them. It is woken
+   to wait again with the new mask. */
+void sigwaitstart(void)
+{
+	if (atomic_fetch_add(&sigwaiters, 1) == 0 && netpollinited())
+		netpollBreak();
+}
+
+void sigwaitdone(void)
+{
+	if (atomic_fetch_sub(&sigwaiters, 1) == 1 && netpollinited())
+		netpollBreak();
+}
+
+/* pthread_sigmask for a goroutine (libc-shim/sigmask.c): the program's
+   mask changes for all its goroutines, on this M at once and on the
+   others when they next schedule. */
+int sigmaskset(int how, const uint64_t *set, uint64_t *old)
+{
+	if (set && how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
+		return EINVAL;
+	lock(&sigmasklock);
+	uint64_t cur = atomic_load(&usersigmask);
+	if (old)
+		*old = cur;
+	if (set) {
+		uint64_t s = *set & ~(SIGBIT(32) | SIGBIT(33) | SIGBIT(34));
+		if (how == SIG_BLOCK)
+			cur |= s;
+		else if (how == SIG_UNBLOCK)
+			cur &= ~s;
+		else
+			cur = s;
+		atomic_store(&usersigmask, cur);
+		uint32_t gen = atomic_load(&sigmaskgen) + 1;
+		if (gen == 0)
+			gen = 1;
+		atomic_store(&sigmaskgen, gen);
+		setthreadmask(cur & ~keepopen);
+		getg()->m->sigmaskgen = gen;
+	}
+	unlock(&sigmasklock);
+	return 0;
+}
+
 /* Asynchronous preemption is only safe if linker.ld fenced the runtime and
    libc text; a program linked some other way gets only the synchronous
    checks (as with GODEBUG=asyncpreemptoff=1). */
@@ -166,6 +276,8 @@ void signalsinit(void)
 	install(SIGSEGV, sigfault, SA_NODEFER);
 	install(SIGBUS, sigfault, SA_NODEFER);
 	install(SIGURG, sigurg, SA_RESTART);
+	sigmaskinit();
+	m0.sigmaskgen = atomic_load(&sigmaskgen);
 }
 
 /* Every M gets its own alternate signal stack (Go's minitSignalStack). */

@@ -100,6 +100,7 @@ void sysmon(void)
 {
 	int64_t delay = 0, lasttrace = 0, lastscavenge = nanotime();
 	int idle = 0;
+	sigmaskidle(getg()->m);   /* never the program's: signal.c */
 	for (;;) {
 		if (idle == 0)
 			delay = 20;

@@ -190,6 +190,41 @@ Test(io, signals_keep_their_default_behaviour)
 	}
 }
 
+Test(io, pause_wakes_whichever_m_main_is_on)
+{
+	const char *args[] = { "pause", NULL };
+	const char *want[] = { "pause: -1, caught SIGALRM: 1\n", NULL };
+	run_ok("signal_mask", args, want, LIMIT);
+}
+
+Test(io, sigwait_takes_a_signal_blocked_process_wide)
+{
+	const char *args[] = { "sigwait", NULL };
+	const char *want[] = { "sigwait: 0, signal SIGUSR1, still blocked: 1\n", NULL };
+	run_ok("signal_mask", args, want, LIMIT);
+}
+
+Test(io, sigsuspend_wakes_for_the_signal_it_unblocks)
+{
+	const char *args[] = { "sigsuspend", NULL };
+	const char *want[] = { "sigsuspend: woke, child status 7\n", NULL };
+	run_ok("signal_mask", args, want, LIMIT);
+}
+
+Test(io, signal_mask_is_the_programs_not_the_threads)
+{
+	const char *args[] = { "shared", NULL };
+	const char *want[] = { "shared: seen blocked by 8 of 8, pending until unblocked: 1\n", NULL };
+	run_ok("signal_mask", args, want, LIMIT);
+}
+
+Test(io, handler_cuts_a_blocking_call_short)
+{
+	const char *args[] = { "eintr", NULL };
+	const char *want[] = { "eintr: read -1, EINTR\n", NULL };
+	run_ok("signal_mask", args, want, LIMIT);
+}
+
 Test(io, stdio_parks_and_keeps_lines_whole)
 {
 	for (int i = 0; i < 3; i++) {
