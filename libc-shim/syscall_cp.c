@@ -39,18 +39,12 @@ long __syscall_cp(long nr, long a, long b, long c, long d, long e, long f)
 	g *gp = shim_curg();
 	if (!gp)
 		return offg(nr, a, b, c, d, e, f);
-	/* Waiting for a signal: the poller's thread must not take it. */
-	bool sigwait = nr == SYS_pause || nr == SYS_rt_sigsuspend || nr == SYS_rt_sigtimedwait;
-	if (sigwait)
-		sigwaitstart();
 	long r;
 	do {
 		entersyscall();
 		r = rawsyscall6(nr, a, b, c, d, e, f);
 		exitsyscall();
 	} while (r == -EINTR && atomic_load_explicit(&gp->syscallintr, memory_order_relaxed));
-	if (sigwait)
-		sigwaitdone();
 	return r;
 }
 

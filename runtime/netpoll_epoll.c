@@ -17,6 +17,7 @@
 
 static int epfd = -1;
 static int breakfd = -1;
+static int sigfd = -1;   /* signals no thread could take (signal.c) */
 static _Atomic uint32_t netpollInited;
 static _Atomic uint32_t netpollWakeSig;  /* a break is already on its way */
 static mutex initlock;
@@ -36,6 +37,10 @@ void netpollinit(void)
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &breakfd };
 	if (epoll_ctl(epfd, EPOLL_CTL_ADD, breakfd, &ev) < 0)
 		throw("runtime: netpollinit failed to register eventfd");
+	sigfd = sigpendingfd();
+	struct epoll_event sev = { .events = EPOLLIN | EPOLLET, .data.ptr = &sigfd };
+	if (sigfd >= 0 && epoll_ctl(epfd, EPOLL_CTL_ADD, sigfd, &sev) < 0)
+		sigfd = -1;
 }
 
 void netpollGenericInit(void)
@@ -108,10 +113,11 @@ g *netpoll(int64_t delay, int32_t *np)
 	struct epoll_event events[128];
 	int n;
 	for (;;) {
-		/* The mask this thread waits with decides whether it takes the
-		   program's signals meanwhile (signal.c). */
+		/* A thread waiting here takes none of the program's signals,
+		   unless no other can (sigfd, signal.c). */
 		if (waitms != 0) {
-			uint64_t mask = sigpollmask();
+			sigmaskidle(getg()->m);
+			uint64_t mask = sigidlemask;
 			long r = rawsyscall6(SYS_epoll_pwait, epfd, (long)events, 128, waitms,
 			                     (long)&mask, sizeof mask);
 			n = r < 0 ? -1 : (int)r;
@@ -135,6 +141,10 @@ g *netpoll(int64_t delay, int32_t *np)
 	g *list = 0;
 	for (int i = 0; i < n; i++) {
 		struct epoll_event *ev = &events[i];
+		if (ev->data.ptr == &sigfd) {
+			sigpendingwake();
+			continue;
+		}
 		if (ev->data.ptr == &breakfd) {
 			if (delay != 0) {
 				uint64_t v;

@@ -440,9 +440,8 @@ static inline void sigmaskapply(m *mp)
 }
 hidden void sigmaskidle(m *mp);             /* block what the program may catch */
 hidden extern const uint64_t sigidlemask;   /* what sigmaskidle blocks */
-hidden uint64_t sigpollmask(void);          /* for a thread blocked in the poller */
-hidden void sigwaitstart(void);             /* a goroutine waits for a signal */
-hidden void sigwaitdone(void);
+hidden int sigpendingfd(void);              /* for the poller: a signal was sent */
+hidden void sigpendingwake(void);           /* take it here if no M can */
 
 /* The program, as the process entry found it (crt/rt0.c). */
 hidden extern int argc_;

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -138,16 +139,20 @@ static void install(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
 /*
  * The program's signal mask. A C program expects one thread, whose mask is
  * the process's, to take its signals: `alarm(1); pause();` must wake, a
- * signal blocked for sigwait must stay pending. Its goroutines run on many
- * Ms, so the mask a goroutine sets is kept here, one for the program, and
- * every M running goroutines applies it (at start, and in schedule() when
- * it changed); Ms with nothing to run (idle, blocked in the poller) and
- * sysmon block every signal the program may catch, so that the kernel
- * hands a process signal to a thread that is doing the program's work,
- * the one in pause() or read() when there is only one. The M blocked in
- * the network poller is the exception: while the program is idle it is
- * the thread left to run the program's handlers, unless a goroutine waits
- * for a signal (pause, sigsuspend, sigwait), which must then get it.
+ * signal blocked for sigwait must stay pending, a handler must cut short
+ * the read it is blocked in. Its goroutines run on many Ms, so the mask a
+ * goroutine sets is kept here, one for the program, and every M running
+ * goroutines applies it (at start, and in execute() when it changed). Every
+ * other thread of the runtime (idle Ms, the one blocked in the poller,
+ * sysmon) blocks all the signals the program may catch, so the kernel
+ * hands a process signal to a thread doing the program's work: the one in
+ * pause() or read() when there is only one. When there is none (every
+ * goroutine parked), the signal stays pending. The last M to stop taking
+ * signals looks for such a signal and takes it itself (sigmaskidle), and
+ * the poller watches a signalfd for one that comes later and, if still no
+ * M has the program's mask, takes it (sigpendingwake): a handler still
+ * runs at once, and never on the poller when a goroutine's thread could
+ * have taken the signal.
  */
 #define SIGBIT(s) (1ULL << ((s) - 1))
 
@@ -161,7 +166,8 @@ const uint64_t sigidlemask = ~keepopen;
 static mutex sigmasklock;
 static _Atomic uint64_t usersigmask;  /* the program's view, changed under sigmasklock */
 _Atomic uint32_t sigmaskgen = 1;      /* bumped by each change; never 0 */
-static _Atomic int32_t sigwaiters;    /* goroutines in pause, sigsuspend, sigtimedwait */
+static _Atomic int32_t nmprogmask;    /* Ms with the program's mask (m->sigmaskgen != 0) */
+static int sigfd = -1;                /* a signal was sent (edge-triggered in the poller) */
 
 static void setthreadmask(uint64_t mask)
 {
@@ -178,39 +184,71 @@ static void sigmaskinit(void)
 
 void sigmaskapply1(m *mp)
 {
+	if (mp->sigmaskgen == 0)
+		atomic_fetch_add(&nmprogmask, 1);
 	lock(&sigmasklock);
 	setthreadmask(atomic_load(&usersigmask) & ~keepopen);
 	mp->sigmaskgen = atomic_load(&sigmaskgen);
 	unlock(&sigmasklock);
 }
 
+/* Open the program's mask for a moment: the kernel runs the handlers of
+   the signals waiting for a thread as the system call returns. */
+static void sigdeliver(void)
+{
+	uint64_t open = atomic_load(&usersigmask) & ~keepopen, old = 0;
+	rawsyscall6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&open, (long)&old, sizeof open, 0, 0);
+	rawsyscall6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, sizeof old, 0, 0);
+}
+
+/* Does a signal the program would take wait for a thread, with no M
+   left to take it? (The blocked pending set includes the process's.) */
+static bool sigstranded(void)
+{
+	if (atomic_load(&nmprogmask) > 0)
+		return false;
+	uint64_t pend = 0;
+	rawsyscall6(SYS_rt_sigpending, (long)&pend, sizeof pend, 0, 0, 0, 0);
+	return (pend & ~atomic_load(&usersigmask) & ~keepopen) != 0;
+}
+
 void sigmaskidle(m *mp)
 {
 	setthreadmask(sigidlemask);
+	if (mp->sigmaskgen != 0)
+		atomic_fetch_sub(&nmprogmask, 1);
 	mp->sigmaskgen = 0;
+	if (sigstranded())
+		sigdeliver();
 }
 
-/* The mask for a thread blocked in the network poller. */
-uint64_t sigpollmask(void)
+/* The signalfd watches the signals the program has not blocked: pending
+   ones of those mean no thread could take them. sigmasklock held. */
+static void sigfdset(void)
 {
-	if (atomic_load(&sigwaiters) > 0)
-		return sigidlemask;
-	return atomic_load(&usersigmask) & ~keepopen;
+	uint64_t mask = ~keepopen & ~atomic_load(&usersigmask);
+	rawsyscall6(SYS_signalfd4, sigfd, (long)&mask, sizeof mask, 0, 0, 0);
 }
 
-/* A goroutine starts or stops waiting for a signal in the kernel: the
-   poller's thread must stop (or may start again) taking them. It is woken
-   to wait again with the new mask. */
-void sigwaitstart(void)
+/* For the poller (netpoll_epoll.c), once: -1 if the kernel refuses, and
+   then a signal no thread can take waits for the next goroutine to run. */
+int sigpendingfd(void)
 {
-	if (atomic_fetch_add(&sigwaiters, 1) == 0 && netpollinited())
-		netpollBreak();
+	lock(&sigmasklock);
+	uint64_t mask = ~keepopen & ~atomic_load(&usersigmask);
+	long fd = rawsyscall6(SYS_signalfd4, -1, (long)&mask, sizeof mask, SFD_NONBLOCK | SFD_CLOEXEC, 0, 0);
+	sigfd = fd < 0 ? -1 : (int)fd;
+	unlock(&sigmasklock);
+	return sigfd;
 }
 
-void sigwaitdone(void)
+/* The signalfd saw a signal sent: if no M can take it, take it here.
+   Never read from the signalfd: that would take the signal without
+   running its handler. */
+void sigpendingwake(void)
 {
-	if (atomic_fetch_sub(&sigwaiters, 1) == 1 && netpollinited())
-		netpollBreak();
+	if (sigstranded())
+		sigdeliver();
 }
 
 /* pthread_sigmask for a goroutine (libc-shim/sigmask.c): the program's
@@ -221,6 +259,8 @@ int sigmaskset(int how, const uint64_t *set, uint64_t *old)
 	if (set && how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
 		return EINVAL;
 	lock(&sigmasklock);
+	if (getg()->m->sigmaskgen == 0)
+		atomic_fetch_add(&nmprogmask, 1);
 	uint64_t cur = atomic_load(&usersigmask);
 	if (old)
 		*old = cur;
@@ -239,6 +279,8 @@ int sigmaskset(int how, const uint64_t *set, uint64_t *old)
 		atomic_store(&sigmaskgen, gen);
 		setthreadmask(cur & ~keepopen);
 		getg()->m->sigmaskgen = gen;
+		if (sigfd >= 0)
+			sigfdset();
 	}
 	unlock(&sigmasklock);
 	return 0;
@@ -278,6 +320,7 @@ void signalsinit(void)
 	install(SIGURG, sigurg, SA_RESTART);
 	sigmaskinit();
 	m0.sigmaskgen = atomic_load(&sigmaskgen);
+	atomic_store(&nmprogmask, 1);
 }
 
 /* Every M gets its own alternate signal stack (Go's minitSignalStack). */

@@ -13,8 +13,8 @@
                 has one mask, as a single-threaded program has)
      eintr      a handler without SA_RESTART cuts short a read that blocks
                 its thread (a pipe on descriptor 0) with EINTR, as in a
-                single-threaded program (with no other goroutine waiting on
-                a timer: docs/libc.md says why) */
+                single-threaded program, while another goroutine sleeps (so
+                an M waits in the poller) */
 #include <errno.h>
 #include <gort.h>
 #include <signal.h>
@@ -179,6 +179,7 @@ static void eintr_test(void)
 		perror("pipe");
 		exit(1);
 	}
+	go(sleeper, NULL);
 	ualarm(100000, 0);
 	char c;
 	ssize_t n = read(0, &c, 1);
