@@ -7,23 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+
+#include "vmsize.h"
 #include <sys/select.h>
 
 static gort_chan *start;
-
-static long vmsize(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	long kb = -1;
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof line, f))
-		if (!strncmp(line, "VmSize:", 7))
-			kb = atol(line + 7);
-	fclose(f);
-	return kb * 1024;
-}
 
 /* select with a time-out blocks the whole thread (under entersyscall):
    sysmon then hands the P to another M, which must be created. */

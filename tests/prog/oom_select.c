@@ -7,21 +7,9 @@
 #include <string.h>
 #include <sys/resource.h>
 
-enum { NCASES = 1 << 20 };
+#include "vmsize.h"
 
-static long vmsize(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	long kb = -1;
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof line, f))
-		if (!strncmp(line, "VmSize:", 7))
-			kb = atol(line + 7);
-	fclose(f);
-	return kb * 1024;
-}
+enum { NCASES = 1 << 20 };
 
 int main(void)
 {
