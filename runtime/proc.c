@@ -29,6 +29,7 @@
 
 #include "asm.h"
 #include "runtime.h"
+#include "sema.h"
 
 _Static_assert(offsetof(struct g, sched.sp) == G_SCHED_SP, "asm.h G_SCHED_SP");
 _Static_assert(offsetof(struct g, m) == G_M, "asm.h G_M");
@@ -445,9 +446,14 @@ static void gcstopm(void)
 	stopm();
 }
 
+/* One stop-the-world at a time (Go's worldsema): two goroutines stopping
+   it at once would each keep its own P running and wait for the other's. */
+static uint32_t worldsema = 1;
+
 void stopTheWorld(const char *reason)
 {
 	(void)reason;
+	semacquire1(&worldsema, false, "semacquire");
 	m *mp = getg()->m;
 	mp->locks++;
 	lock(&sched.lock);
@@ -506,6 +512,7 @@ void startTheWorld(void)
 	}
 	wakep();
 	mp->locks--;
+	semrelease1(&worldsema, false);
 }
 
 /* Change the number of Ps to nprocs, with the world stopped (or before it

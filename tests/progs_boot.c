@@ -127,12 +127,13 @@ Test(sched, gomaxprocs_changes_at_run_time)
 	}
 }
 
-/* Go 1.19's proc_test.go: yield progress, parallelism, timer fairness,
-   preemption, the ping-pong hog, preemption after system calls; and
-   testprog's AsyncPreempt, GCFairness and GCFairness2. */
+/* Go 1.19's proc_test.go: yield progress, concurrent stops of the world,
+   parallelism, timer fairness, preemption, the ping-pong hog, preemption
+   after system calls; and testprog's AsyncPreempt, GCFairness and
+   GCFairness2. */
 Test(sched, go_proc_tests)
 {
-	const char *want[] = { "numgoroutine ok\nyield ok\nparallel ok\ntimer ok\ntimer2 ok\npreempt ok\nhog ok\n"
+	const char *want[] = { "numgoroutine ok\nyield ok\nstwdeadlock ok\nparallel ok\ntimer ok\ntimer2 ok\npreempt ok\nhog ok\n"
 		               "syscall ok\nasyncpreempt ok\ngcfair ok\ngcfair2 ok\n",
 		               NULL };
 	run_ok("sched_gotest", NULL, want, LIMIT);

@@ -6,6 +6,9 @@
                    NumGoroutine)
      yield         TestYieldProgress: a goroutine that yields in a loop
                    still sees main's message
+     stwdeadlock   TestStopTheWorldDeadlock: stops of the world (changes of
+                   GOMAXPROCS) from two goroutines at once, beside one that
+                   keeps starting its successor, all finish
      parallel      TestGoroutineParallelism: at GOMAXPROCS=4, 4 goroutines
                    that spin waiting for each other in turn all run at once
      timer         TestTimerFairness: a timer fires although two goroutines
@@ -464,11 +467,71 @@ static void gcfair2(void)
 	printf("gcfair2 ok\n");
 }
 
+/* ---- runtime/proc_test.go's TestStopTheWorldDeadlock ----
+   Stops of the world racing with each other and with a goroutine that
+   keeps starting its successor (perpetuumMobile), until the stop channel
+   has a value. Go's first goroutine calls runtime.GC(), which stops the
+   world twice; gort's only way to stop the world is a change of
+   GOMAXPROCS, so it sets 4 and then 3 again. The second goroutine's
+   GOMAXPROCS(3) is a stop of the world whenever it finds 4. 200 rounds
+   each where Go has 1000 (Go skips the test with -short). Before
+   stopTheWorld took worldsema, two goroutines inside it at once each kept
+   their own P stopped and waited for the other's, for ever. */
+
+static gort_chan *stwstop, *stwcompl;
+
+static void perpetuumMobile(void *arg)
+{
+	(void)arg;
+	gort_case c = { .chan = stwstop, .dir = GORT_RECV };
+	if (gort_select(&c, 1, 0) < 0)
+		start(perpetuumMobile, NULL);
+}
+
+enum { STW_ROUNDS = 200 };
+
+static void stwgc(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i != STW_ROUNDS; i++) {
+		gort_gomaxprocs(4);
+		gort_gomaxprocs(3);
+	}
+	bool t = true;
+	gort_chan_send(stwcompl, &t);
+}
+
+static void stwgomaxprocs(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i != STW_ROUNDS; i++)
+		gort_gomaxprocs(3);
+	bool t = true;
+	gort_chan_send(stwcompl, &t);
+}
+
+static void stwdeadlock(void)
+{
+	stwstop = mkchan(sizeof(bool), 1);
+	int maxprocs = gort_gomaxprocs(3);
+	stwcompl = mkchan(sizeof(bool), 2);
+	start(stwgc, NULL);
+	start(stwgomaxprocs, NULL);
+	start(perpetuumMobile, NULL);
+	gort_chan_recv(stwcompl, NULL);
+	gort_chan_recv(stwcompl, NULL);
+	bool t = true;
+	gort_chan_send(stwstop, &t);
+	gort_gomaxprocs(maxprocs);
+	printf("stwdeadlock ok\n");
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
 } tests[] = {
-	{ "numgoroutine", numgoroutine }, { "yield", yield },     { "parallel", parallel }, { "timer", timer },
+	{ "numgoroutine", numgoroutine }, { "yield", yield },     { "stwdeadlock", stwdeadlock },
+	{ "parallel", parallel },         { "timer", timer },
 	{ "timer2", timer2 },             { "preempt", preempt }, { "hog", hog },           { "syscall", syscalls },
 	{ "asyncpreempt", asyncpreempt }, { "gcfair", gcfair },   { "gcfair2", gcfair2 },
 };
