@@ -55,6 +55,15 @@ Test(chan, go_test_chan_directory)
 	run_ok("chan_godir", NULL, want, LIMIT);
 }
 
+Test(chan, go_test_directory_powser_sieve2_select5_closedchan_and_more)
+{
+	const char *want[] = { "powser1 ok\n", "powser2 ok\n",    "sieve2 ok\n",   "zerosize ok\n",   "select4 ok\n",
+		               "select5 ok\n", "closedchan ok\n", "chancap ok\n",  "chanlinear ok\n", "235 ok\n",
+		               "range ok\n",   "nilchan ok\n",    "sendstmt ok\n", "bug147 ok\n",     "chanbarrier ok\n",
+		               NULL };
+	run_ok("chan_godir2", NULL, want, LIMIT);
+}
+
 Test(chan, go_test_ken_chan_and_chan1)
 {
 	const char *want[] = { "ken/chan ok\n", "ken/chan1 ok\n", NULL };
@@ -112,14 +121,14 @@ Test(select, timeouts)
 	run_ok("select_timeout", NULL, want, LIMIT);
 }
 
-/* Run chan_fatal in mode under every GOMAXPROCS: status 2, msg on stderr
+/* Run prog in mode under every GOMAXPROCS: status 2, msg on stderr
    followed by a blank line and a traceback whose first line starts with
    "goroutine " and, when given, shows the goroutine's state. */
-static void run_fatal(const char *mode, const char *msg, const char *state)
+static void run_fatal_in(const char *prog, const char *mode, const char *msg, const char *state)
 {
 	const char *args[] = { mode, NULL };
 	for (int i = 0; i < 3; i++) {
-		struct run r = run_prog("chan_fatal", args, NULL, test_procs[i], LIMIT);
+		struct run r = run_prog(prog, args, NULL, test_procs[i], LIMIT);
 		cr_expect_eq(r.status, 2, "%s GOMAXPROCS=%d status %d\n%s%s", mode, test_procs[i], r.status, r.out, r.err);
 		char want[256];
 		snprintf(want, sizeof want, "%s\n\ngoroutine ", msg);
@@ -129,6 +138,11 @@ static void run_fatal(const char *mode, const char *msg, const char *state)
 		cr_expect(!strstr(r.out, "not reached"), "%s: went on after the error\n%s", mode, r.out);
 		run_free(&r);
 	}
+}
+
+static void run_fatal(const char *mode, const char *msg, const char *state)
+{
+	run_fatal_in("chan_fatal", mode, msg, state);
 }
 
 Test(fatal, send_on_closed_channel)
@@ -159,4 +173,19 @@ Test(fatal, blocking_for_ever_is_a_deadlock)
 	run_fatal("deadlock_select", dl, "goroutine 1 [select]:\n");
 	run_fatal("deadlock_select_nil", dl, "goroutine 1 [select]:\n");
 	run_fatal("deadlock_select_nocases", dl, "goroutine 1 [select (no cases)]:\n");
+}
+
+/* Go 1.19's test/closedchan.go recovers from these panics; in gort they
+   are fatal, one process each: a send on a closed channel, blocking or
+   not, directly, in a one-case select and in a select with a never-ready
+   dummy case; close of a nil and of a closed channel. */
+Test(fatal, go_closedchan_sends_and_closes)
+{
+	const char *send = "panic: send on closed channel", *running = "goroutine 1 [running]:\n";
+	const char *modes[] = { "closedchan_nbsend_x", "closedchan_nbsend_s", "closedchan_nbsend_ss",
+		                "closedchan_send_x",   "closedchan_send_s",   "closedchan_send_ss" };
+	for (int i = 0; i < 6; i++)
+		run_fatal_in("chan_godir2", modes[i], send, running);
+	run_fatal_in("chan_godir2", "closedchan_close_nil", "panic: close of nil channel", running);
+	run_fatal_in("chan_godir2", "closedchan_close_closed", "panic: close of closed channel", running);
 }
