@@ -54,6 +54,11 @@ int64_t runtimeInitTime;
 
 /* Set once runtime_main runs: before it, there is nothing to wake or check. */
 static _Atomic bool mainStarted;
+/* Set by the program's first go(). Until then main is its only goroutine,
+   and it stays on m0: a C program that never starts a goroutine keeps one
+   thread, its __thread variables, pthread_self() and lock ownership, as
+   with plain musl. Waking a second M could only move main elsewhere. */
+static _Atomic bool gostarted;
 /* sysmon starts with the program's second goroutine: a program that never
    starts one has nothing to preempt or hand off, and keeps a single thread
    like the ordinary C program it is. */
@@ -189,9 +194,17 @@ static void mput(m *mp)
 
 static m *mget(void)
 {
-	m *mp = sched.midle;
+	m **pm = &sched.midle;
+	/* While main is alone (gostarted), m0 is the M to run it. */
+	if (!atomic_load_explicit(&gostarted, memory_order_relaxed))
+		for (m **q = pm; *q; q = &(*q)->schedlink)
+			if (*q == &m0) {
+				pm = q;
+				break;
+			}
+	m *mp = *pm;
 	if (mp) {
-		sched.midle = mp->schedlink;
+		*pm = mp->schedlink;
 		sched.nmidle--;
 	}
 	return mp;
@@ -390,7 +403,7 @@ void handoffp(p *pp)
 }
 
 /* Try to put one more P to work, if one is idle and nobody is looking. */
-void wakep(void)
+static void wakep1(void)
 {
 	if (atomic_load(&sched.npidle) == 0)
 		return;
@@ -399,6 +412,12 @@ void wakep(void)
 	    !atomic_compare_exchange_strong(&sched.nmspinning, &z, 1))
 		return;
 	startm(0, true);
+}
+
+void wakep(void)
+{
+	if (atomic_load_explicit(&gostarted, memory_order_relaxed))
+		wakep1();
 }
 
 static void resetspinning(void)
@@ -818,6 +837,8 @@ int64_t go(void (*fn)(void *), void *arg)
 		errno = EPERM;
 		return -1;
 	}
+	if (unlikely(!atomic_load_explicit(&gostarted, memory_order_relaxed)))
+		atomic_store(&gostarted, true);
 	g *ng = newproc(fn, arg, (uintptr_t)__builtin_return_address(0), false);
 	if (!ng) {
 		errno = ENOMEM;
@@ -1152,8 +1173,9 @@ void injectglist(g *list)
 			startm(0, false);
 		return;
 	}
-	/* Keep what one P can run, give the rest to idle Ps via the global queue. */
-	int32_t npidle = atomic_load(&sched.npidle);
+	/* Keep what one P can run, give the rest to idle Ps via the global
+	   queue (all of it, while main is alone: gostarted). */
+	int32_t npidle = atomic_load_explicit(&gostarted, memory_order_relaxed) ? atomic_load(&sched.npidle) : 0;
 	g *glob = list, *globtail = 0;
 	int32_t nglob = 0;
 	for (; nglob < npidle && list; nglob++) {
@@ -1217,7 +1239,7 @@ void goready(g *gp)
 		lock(&sched.lock);
 		globrunqput(gp);
 		unlock(&sched.lock);
-		wakep();
+		wakep1();   /* even for main alone: nobody else will run it */
 		return;
 	}
 	mp->locks++;
@@ -1389,6 +1411,15 @@ static void exitsyscall0(g *gp)
 	dropg();
 	lock(&sched.lock);
 	p *pp = atomic_load(&sched.gcwaiting) ? 0 : pidleget();
+	/* main alone stays on m0 (gostarted): the M that took its P while it
+	   was in the kernel has nothing to run and gives the P up shortly. */
+	while (!pp && gp->ismain && !atomic_load_explicit(&gostarted, memory_order_relaxed) &&
+	       !atomic_load(&sched.gcwaiting)) {
+		unlock(&sched.lock);
+		osyield();
+		lock(&sched.lock);
+		pp = pidleget();
+	}
 	if (!pp)
 		globrunqput(gp);
 	unlock(&sched.lock);

@@ -151,6 +151,12 @@ Test(stack, overflow_is_a_fatal_error_naming_the_goroutine)
 	}
 }
 
+Test(boot, a_program_without_goroutines_keeps_one_thread)
+{
+	const char *want[] = { "main_thread: 0 failures, unlock ok\n", NULL };
+	run_ok("main_thread", NULL, want, LIMIT);
+}
+
 Test(stack, main_has_a_thread_sized_stack)
 {
 	struct run r = run_prog("main_stack", NULL, NULL, 1, LIMIT);
