@@ -171,10 +171,22 @@ void tracebackothers(g *me)
 	}
 }
 
+/* Flush a stream unless another holds its lock: the holder may be a
+   goroutine that can never run again (it waits for a P that an M, which
+   the runtime failed to create, would have given it), and waiting for it
+   would hang the dying process. */
+static void flushifunlocked(FILE *f)
+{
+	if (ftrylockfile(f) != 0)
+		return;
+	fflush(f);
+	funlockfile(f);
+}
+
 void dopanic_flush(void)
 {
-	fflush(stdout);
-	fflush(stderr);
+	flushifunlocked(stdout);
+	flushifunlocked(stderr);
 }
 
 /* Print the message and the tracebacks, then exit 2. */

@@ -1,7 +1,9 @@
 /* When the runtime cannot create a thread it needs, it dies with Go's
    message (runtime: failed to create new OS thread ... fatal error:
-   newosproc) and every goroutine's traceback, names included: the address
-   space is too full even to map the symbol table. */
+   newosproc, or fatal error: out of memory when what the new M needs
+   besides its thread is refused first) and every goroutine's traceback,
+   names included: the address space is too full even to map the symbol
+   table. */
 #include <gort.h>
 #include <stdio.h>
 #include <stdlib.h>
