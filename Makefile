@@ -21,7 +21,10 @@ CFLAGS ?= -O2 -g
 WARN := -std=c11 -Wall -Wextra -Werror
 # Frame pointers for tracebacks; local-exec TLS because the runtime is always
 # linked into the executable; no stack protector on code that switches stacks.
-RTFLAGS := $(WARN) $(CFLAGS) -D_GNU_SOURCE -fno-omit-frame-pointer \
+# No unwind tables: tracebacks walk frame pointers and nothing unwinds through
+# the runtime (with -g, gdb gets .debug_frame instead); it keeps every
+# program's binary 3 KiB smaller.
+RTFLAGS := $(WARN) $(CFLAGS) -D_GNU_SOURCE -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-ftls-model=local-exec -fno-stack-protector -ffunction-sections -fdata-sections \
 	-Iruntime -Iinclude
 GORTCC := bin/gortcc

@@ -209,6 +209,15 @@ hidden int __lockfile(FILE *f0)
 	}
 }
 
+/* For a dying process (runtime/panic.c): is f's lock held by another
+   thread? A negative lock is musl's "no locking yet" (one thread). */
+hidden bool stdiobusy(FILE *f0)
+{
+	struct file *f = (struct file *)f0;
+	int owner = f->lock;
+	return owner > 0 && (owner & ~MAYBE_WAITERS) != selftid();
+}
+
 hidden void __unlockfile(FILE *f0)
 {
 	struct file *f = (struct file *)f0;

@@ -17,6 +17,7 @@
 #include "runtime.h"
 
 hidden const char *funcname(uintptr_t pc, uintptr_t *start);
+hidden bool stdiobusy(FILE *f);   /* libc-shim/stdio.c: another thread holds f's lock */
 
 static _Atomic int dying;
 
@@ -177,10 +178,8 @@ void tracebackothers(g *me)
    would hang the dying process. */
 static void flushifunlocked(FILE *f)
 {
-	if (ftrylockfile(f) != 0)
-		return;
-	fflush(f);
-	funlockfile(f);
+	if (!stdiobusy(f))
+		fflush(f);
 }
 
 void dopanic_flush(void)
