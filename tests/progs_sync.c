@@ -161,3 +161,35 @@ Test(fatal, negative_waitgroup_counter)
 	run_fatal("sync_waitgroup", "negative", "one too many done\n", "panic: sync: negative WaitGroup counter");
 	run_fatal("sync_waitgroup", "negative_add", "adding -3\n", "panic: sync: negative WaitGroup counter");
 }
+
+/* ---- More of Go 1.19's sync and time tests (sync_gotest, time_gotest) ---- */
+
+Test(waitgroup, go_TestWaitGroupRace_and_WaitGroupAlign)
+{
+	const char *args[] = { "waitgroup_race", "waitgroup_align", NULL };
+	const char *want[] = { "waitgroup_race ok\n", "waitgroup_align ok\n", NULL };
+	run_ok("sync_gotest", args, want, LIMIT);
+}
+
+/* runtime/sema_test.go through gort_mutex's starvation mode; 1 and 2
+   print "ok (skipped...)" where Go skips them. */
+Test(mutex, go_TestSemaHandoff_1_and_2)
+{
+	const char *args[] = { "semahandoff", "semahandoff1", "semahandoff2", NULL };
+	const char *want[] = { "semahandoff ok", "semahandoff1 ok", "semahandoff2 ok", NULL };
+	run_ok("sync_gotest", args, want, LIMIT);
+}
+
+Test(time, go_TestSleep_AfterFunc_AfterStress_ZeroTimer)
+{
+	const char *args[] = { "sleep", "afterfunc", "afterstress", "zerotimer", NULL };
+	const char *want[] = { "sleep ok\n", "afterfunc ok\n", "afterstress ok\n", "zerotimer ok\n", NULL };
+	run_ok("time_gotest", args, want, LIMIT);
+}
+
+Test(time, go_TestAfter_AfterTick_AfterQueuing_and_negative_OverflowSleep)
+{
+	const char *args[] = { "after", "aftertick", "afterqueuing", "overflowneg", NULL };
+	const char *want[] = { "after ok\n", "aftertick ok\n", "afterqueuing ok\n", "overflowneg ok\n", NULL };
+	run_ok("time_gotest", args, want, LIMIT);
+}

@@ -6,10 +6,10 @@ set -u
 cd "$(dirname "$0")/.."
 make -s $(ls tests/prog/*.c | sed 's|tests/prog/\(.*\)\.c|build/tests/prog/\1|') build/samples/skynet || exit 1
 rounds=${SOAK_ROUNDS:-20}
-# The channel, select, sync and scheduler-fairness programs: hand-offs,
+# The channel, select, sync, timer and scheduler-fairness programs: hand-offs,
 # close races, parking and preemption, each run beside chan_multiconsumer.
 chanprogs="chan_gotest chan_godir chan_godir2 chan_ken chan_nonblock_race chan_close_race chan_lifetime select_stress
-           select_many sync_mutex sync_waitgroup fpenv_switch sched_gotest"
+           select_many sync_mutex sync_waitgroup sync_gotest time_gotest fpenv_switch sched_gotest"
 nchan=$(echo $chanprogs | wc -w)
 fail=0
 run() {

@@ -60,12 +60,23 @@ static void order_test(void)
 	gort_sleep(INT64_MIN);
 	if (gort_nanotime() - t0 > 100 * MS)
 		printf("zero or negative sleep took %lld ns\n", (long long)(gort_nanotime() - t0));
-	/* Started in reverse order of their deadlines, 30 ms apart. */
-	ordert0 = gort_nanotime();
-	gort_wg_add(&wg, 8);
-	for (long k = 8; k >= 1; k--)
-		go(sleeper, (void *)k);
-	gort_wg_wait(&wg);
+	/* Started in reverse order of their deadlines, 30 ms apart. On a
+	   machine so loaded that two wake-ups come more than 30 ms late,
+	   both are due at once and may run in either order on two Ps: as Go's
+	   TestAfterQueuing does, try again before calling it a failure. */
+	for (int attempt = 0; attempt < 3; attempt++) {
+		norder = 0;
+		ordert0 = gort_nanotime();
+		gort_wg_add(&wg, 8);
+		for (long k = 8; k >= 1; k--)
+			go(sleeper, (void *)k);
+		gort_wg_wait(&wg);
+		bool sorted = true;
+		for (int i = 0; i < norder; i++)
+			sorted = sorted && order[i] == i + 1;
+		if (sorted)
+			break;
+	}
 	printf("order:");
 	for (int i = 0; i < norder; i++)
 		printf(" %d", order[i]);
