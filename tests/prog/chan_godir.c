@@ -29,18 +29,6 @@
 
 #include "gotest.h"
 
-static int recvint(gort_chan *c)
-{
-	int v;
-	gort_chan_recv(c, &v);
-	return v;
-}
-
-static void sendint(gort_chan *c, int v)
-{
-	gort_chan_send(c, &v);
-}
-
 /* ---- doubleselect.go ---- */
 
 enum { DS_N = 100000 };

@@ -56,18 +56,6 @@
 
 #include "gotest.h"
 
-static int recvint(gort_chan *c)
-{
-	int v;
-	gort_chan_recv(c, &v);
-	return v;
-}
-
-static void sendint(gort_chan *c, int v)
-{
-	gort_chan_send(c, &v);
-}
-
 static void *xmalloc(size_t n)
 {
 	void *p = malloc(n);

@@ -418,10 +418,7 @@ static void zerotimer(void)
 	printf("zerotimer ok\n");
 }
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} tests[] = {
+static const struct gotest tests[] = {
 	{ "sleep", sleep_ },
 	{ "afterfunc", afterfunc },
 	{ "afterstress", afterstress },
@@ -434,23 +431,5 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	int n = (int)(sizeof tests / sizeof tests[0]);
-	for (int k = 1; k < argc; k++) {
-		int i = 0;
-		while (i < n && strcmp(argv[k], tests[i].name) != 0)
-			i++;
-		if (i == n) {
-			printf("unknown test %s\n", argv[k]);
-			return 1;
-		}
-	}
-	for (int i = 0; i < n; i++) {
-		bool run = argc < 2;
-		for (int k = 1; k < argc; k++)
-			run |= strcmp(argv[k], tests[i].name) == 0;
-		if (run)
-			tests[i].fn();
-	}
-	return 0;
+	return gotest_main(argc, argv, tests, (int)(sizeof tests / sizeof tests[0]));
 }
