@@ -259,8 +259,6 @@ int sigmaskset(int how, const uint64_t *set, uint64_t *old)
 	if (set && how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
 		return EINVAL;
 	lock(&sigmasklock);
-	if (getg()->m->sigmaskgen == 0)
-		atomic_fetch_add(&nmprogmask, 1);
 	uint64_t cur = atomic_load(&usersigmask);
 	if (old)
 		*old = cur;
@@ -278,7 +276,10 @@ int sigmaskset(int how, const uint64_t *set, uint64_t *old)
 			gen = 1;
 		atomic_store(&sigmaskgen, gen);
 		setthreadmask(cur & ~keepopen);
-		getg()->m->sigmaskgen = gen;
+		m *mp = getg()->m;
+		if (mp->sigmaskgen == 0)
+			atomic_fetch_add(&nmprogmask, 1);
+		mp->sigmaskgen = gen;
 		if (sigfd >= 0)
 			sigfdset();
 	}
