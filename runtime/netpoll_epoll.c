@@ -115,17 +115,9 @@ g *netpoll(int64_t delay, int32_t *np)
 	for (;;) {
 		/* A thread waiting here takes none of the program's signals,
 		   unless no other can (sigfd, signal.c). */
-		if (waitms != 0) {
+		if (waitms != 0)
 			sigmaskidle(getg()->m);
-			uint64_t mask = sigidlemask;
-			long r = rawsyscall6(SYS_epoll_pwait, epfd, (long)events, 128, waitms,
-			                     (long)&mask, sizeof mask);
-			n = r < 0 ? -1 : (int)r;
-			if (r < 0)
-				errno = (int)-r;
-		} else {
-			n = epoll_wait(epfd, events, 128, 0);
-		}
+		n = epoll_wait(epfd, events, 128, waitms);
 		if (n >= 0)
 			break;
 		if (errno != EINTR) {

@@ -439,7 +439,6 @@ static inline void sigmaskapply(m *mp)
 		sigmaskapply1(mp);
 }
 hidden void sigmaskidle(m *mp);             /* block what the program may catch */
-hidden extern const uint64_t sigidlemask;   /* what sigmaskidle blocks */
 hidden int sigpendingfd(void);              /* for the poller: a signal was sent */
 hidden void sigpendingwake(void);           /* take it here if no M can */
 

@@ -161,7 +161,7 @@ static void install(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
 static const uint64_t keepopen = SIGBIT(SIGURG) | SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGFPE) |
                                  SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | SIGBIT(SIGSYS) | SIGBIT(32) |
                                  SIGBIT(33) | SIGBIT(34);
-const uint64_t sigidlemask = ~keepopen;
+static const uint64_t sigidlemask = ~keepopen;
 
 static mutex sigmasklock;
 static _Atomic uint64_t usersigmask;  /* the program's view, changed under sigmasklock */
@@ -212,11 +212,14 @@ static bool sigstranded(void)
 	return (pend & ~atomic_load(&usersigmask) & ~keepopen) != 0;
 }
 
+/* A no-op on an M already idle (sigmaskgen 0): its mask is set, and it
+   looked for stranded signals when it gave the program's mask up. */
 void sigmaskidle(m *mp)
 {
+	if (mp->sigmaskgen == 0)
+		return;
 	setthreadmask(sigidlemask);
-	if (mp->sigmaskgen != 0)
-		atomic_fetch_sub(&nmprogmask, 1);
+	atomic_fetch_sub(&nmprogmask, 1);
 	mp->sigmaskgen = 0;
 	if (sigstranded())
 		sigdeliver();
