@@ -4,7 +4,9 @@
  * NC client connections (goroutines of the same program) can be
  * accepted; accept fails with EMFILE for the rest, the server waits a
  * little and tries again, and as the first clients finish and close, the
- * others get their turn. Every client must get its echo.
+ * others get their turn. Every client must get its echo. Clients keep
+ * their connection until the server has seen EMFILE, so that it does on
+ * any machine, however slow.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -69,8 +71,10 @@ static void client(void *arg)
 		have += (int)n;
 	}
 	ok = ok && have == len && !memcmp(msg, back, (size_t)len);
-	/* Hold on a little, so that the server really runs out. */
-	usleep(20000);
+	/* Hold the connection until the server has run out: closing early
+	   could keep it under its limit on a slow or loaded machine. */
+	while (ok && atomic_load(&emfile) == 0)
+		usleep(1000);
 	close(cfd[i]);
 	gort_chan_send(done, &ok);
 }
