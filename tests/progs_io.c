@@ -225,6 +225,15 @@ Test(io, handler_cuts_a_blocking_call_short)
 	run_ok("signal_mask", args, want, LIMIT);
 }
 
+Test(io, libc_lock_waiters_give_up_the_p)
+{
+	const char *file[] = { "file", NULL }, *sock[] = { "socket", NULL };
+	const char *wantfile[] = { "file: 2 of 2 done\n", NULL };
+	const char *wantsock[] = { "socket: 3 of 3 done\n", NULL };
+	run_ok("libc_lock", file, wantfile, LIMIT);
+	run_ok("libc_lock", sock, wantsock, LIMIT);
+}
+
 Test(io, stdio_parks_and_keeps_lines_whole)
 {
 	for (int i = 0; i < 3; i++) {
