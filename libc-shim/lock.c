@@ -1,7 +1,7 @@
 /*
- * lock.c: musl's internal locks wait like a blocking system call
+ * lock.c: musl's internal locks and waits let other goroutines run
  * (overrides musl 1.2.3's src/thread/__lock.c, which defines __lock and
- * __unlock).
+ * __unlock, and src/thread/__wait.c, which defines __wait).
  *
  * musl guards its process-wide state with LOCK and UNLOCK on an int: the
  * list of open FILEs (fopen, fclose, fflush(NULL), exit), the time zone
@@ -12,13 +12,20 @@
  * hands it to another M) and then wait in exitsyscall for one. musl's
  * __lock sleeps in a plain futex wait, which keeps the P: a goroutine that
  * found the lock taken would hold the very P the holder waits for, and at
- * GOMAXPROCS=1 the program would hang. So on a goroutine the wait runs
- * between entersyscall and exitsyscall, as __lockfile's does for a FILE
- * (stdio.c), and the P goes to whoever can use it.
+ * GOMAXPROCS=1 the program would hang.
  *
- * The malloc lock keeps musl's plain wait: its holder never makes a call
- * that can block for long, and the runtime allocates while it holds locks
- * of its own, where giving up the P could park it with them held.
+ * __wait is where pthread_barrier_wait and pthread_once (while another
+ * caller runs the init function) sleep, also in a plain futex wait. Among
+ * goroutines that is a hang whenever the waiters outnumber the Ps: the
+ * goroutines that would arrive at the barrier, or finish the init, never
+ * get to run.
+ *
+ * So on a goroutine both waits give the P away first (entersyscallblock)
+ * and sleep in the kernel as a blocking system call would; the M comes
+ * back for a P when woken. Two locks keep musl's plain wait, as their
+ * holders never block and the runtime takes them itself: malloc's, which
+ * it takes while holding locks of its own, where giving up the P could
+ * park it with them held, and the thread list's (pthread_create).
  *
  * The lock word is musl's, as other parts of musl reset it to 0 (fork's
  * child, malloc's atfork handler): the sign bit says locked, the rest
@@ -40,16 +47,33 @@ struct libc_head {
 };
 extern hidden struct libc_head __libc;
 extern hidden int __malloc_lock[1];
+extern hidden volatile int __thread_list_lock;
 
-enum { FUTEX_WAIT_PRIVATE = 128, FUTEX_WAKE_PRIVATE = 129, LOCK_SPIN = 10 };
+enum { LOCK_SPIN = 10, WAIT_SPIN = 100 };
 
-static void lockwait(volatile int *l, int val)
+/* Sleep while *addr is val, the P given away first on a goroutine. */
+static void lockwait(volatile int *addr, int val, int priv)
 {
-	struct sc c = { SYS_futex, { (long)l, FUTEX_WAIT_PRIVATE, val } };
-	if (l != __malloc_lock && shim_curg())
-		sc_block(&c);
-	else
-		sc_raw(&c);
+	if ((void *)addr == (void *)__malloc_lock || addr == &__thread_list_lock) {
+		rawsyscall6(SYS_futex, (long)addr, SHIM_FUTEX_WAIT | priv, val, 0, 0, 0);
+		return;
+	}
+	shim_futexwait(addr, val, priv);
+}
+
+void shim_futexwait(volatile int *addr, int val, int priv)
+{
+	bool handoff = shim_curg() != 0;
+	if (handoff)
+		entersyscallblock();
+	rawsyscall6(SYS_futex, (long)addr, SHIM_FUTEX_WAIT | priv, val, 0, 0, 0);
+	if (handoff)
+		exitsyscall();
+}
+
+void shim_futexwake(volatile int *addr, int n, int priv)
+{
+	rawsyscall6(SYS_futex, (long)addr, SHIM_FUTEX_WAKE | priv, n, 0, 0, 0);
 }
 
 hidden void __lock(volatile int *l0)
@@ -77,7 +101,7 @@ hidden void __lock(volatile int *l0)
 	v = atomic_fetch_add(l, 1) + 1;
 	for (;;) {
 		if (v < 0) {
-			lockwait(l0, v);
+			lockwait(l0, v, SHIM_FUTEX_PRIVATE);
 			v = atomic_load(l);
 			continue;
 		}
@@ -95,5 +119,23 @@ hidden void __unlock(volatile int *l0)
 		return;
 	/* Drop the lock bit and ourselves; anyone left is waiting. */
 	if (atomic_fetch_add(l, INT_MAX) != INT_MIN + 1)
-		rawsyscall6(SYS_futex, (long)l0, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0);
+		shim_futexwake(l0, 1, SHIM_FUTEX_PRIVATE);
+}
+
+/* Sleep until *addr is no longer val, counted in *waiters (if given) so
+   that the waker knows to wake. A short spin first, unless others already
+   sleep. */
+hidden void __wait(volatile int *addr, volatile int *waiters, int val, int priv)
+{
+	for (int i = 0; i < WAIT_SPIN && (!waiters || !*waiters); i++) {
+		if (*addr != val)
+			return;
+		procyield(1);
+	}
+	if (waiters)
+		atomic_fetch_add((_Atomic int *)waiters, 1);
+	while (*addr == val)
+		lockwait(addr, val, priv ? SHIM_FUTEX_PRIVATE : 0);
+	if (waiters)
+		atomic_fetch_sub((_Atomic int *)waiters, 1);
 }

@@ -44,6 +44,13 @@ static inline g *shim_curg(void)
 	return gp;
 }
 
+/* lock.c: futex waits for another thread or goroutine. On a goroutine the
+   P is given away before the wait (entersyscallblock): the one to wake us
+   may need it. priv is SHIM_FUTEX_PRIVATE or 0 (process-shared). */
+enum { SHIM_FUTEX_WAIT = 0, SHIM_FUTEX_WAKE = 1, SHIM_FUTEX_PRIVATE = 128 };
+hidden void shim_futexwait(volatile int *addr, int val, int priv);
+hidden void shim_futexwake(volatile int *addr, int n, int priv);
+
 /* A system call, its number and arguments: the unit the wrappers pass to
    the blocking machinery. */
 struct sc {

@@ -1385,6 +1385,25 @@ void entersyscall(void)
 	mp->locks--;
 }
 
+/* The goroutine is about to wait in the kernel for another goroutine (a
+   futex another one will wake): its P goes to another M at once, as the
+   waker may need it (Go's entersyscallblock). */
+void entersyscallblock(void)
+{
+	g *gp = getg();
+	m *mp = gp->m;
+	mp->locks++;
+	atomic_store_explicit(&gp->syscallintr, 0, memory_order_relaxed);
+	gp->syscallsp = (uintptr_t)__builtin_frame_address(0);
+	gp->syscallpc = (uintptr_t)__builtin_return_address(0);
+	casgstatus(gp, Grunning, Gsyscall);
+	/* No oldp: the P may be back in Psyscall under another M by the time
+	   we return, and exitsyscallfast must not take it from there. */
+	mp->oldp = 0;
+	handoffp(releasep());
+	mp->locks--;
+}
+
 static bool exitsyscallfast(p *oldp)
 {
 	if (atomic_load(&sched.gcwaiting))

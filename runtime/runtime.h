@@ -321,6 +321,7 @@ hidden void gosched_m(g *gp);
 hidden p *procresize(int32_t nprocs);
 hidden void checkdead(void);
 hidden void entersyscall(void);
+hidden void entersyscallblock(void);
 hidden void exitsyscall(void);
 
 /* runq.c: local and global run queues, stealing */

@@ -193,3 +193,21 @@ Test(time, go_TestAfter_AfterTick_AfterQueuing_and_negative_OverflowSleep)
 	const char *want[] = { "after ok\n", "aftertick ok\n", "afterqueuing ok\n", "overflowneg ok\n", NULL };
 	run_ok("time_gotest", args, want, LIMIT);
 }
+
+Test(pthread, barriers_once_and_spin_locks_among_goroutines)
+{
+	static const struct {
+		const char *mode, *want;
+	} cases[] = {
+		{ "barrier", "barrier: 300 cycles, 300 serial returns, 0 left early\n" },
+		{ "threads", "threads: 300 cycles, 300 serial returns, 0 left early\n" },
+		{ "destroy", "destroy: 300 barriers, 300 serial returns\n" },
+		{ "once", "once: 1 init, seen by 3 of 3\n" },
+		{ "spin", "spin: 300000 of 300000\n" },
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		const char *args[] = { cases[c].mode, NULL };
+		const char *want[] = { cases[c].want, NULL };
+		run_ok("pthread_sync", args, want, LIMIT);
+	}
+}
