@@ -49,7 +49,7 @@ struct fdslot {
 	mutex lock;
 	_Atomic uint32_t state;  /* kind and flags (shim.h); written under lock */
 	_Atomic uint32_t gen;    /* bumped under lock by fd_forget */
-	uint8_t nbhint;          /* fd_nbhint's value for an unseen duplicate; lock */
+	uint8_t nbhint;          /* HINT_*, for an unseen duplicate or original; lock */
 	_Atomic uint8_t timeo;   /* FD_RTIMEO, FD_WTIMEO: SO_RCVTIMEO/SO_SNDTIMEO set */
 	gort_mutex rmu, wmu;
 	pollDesc pd;             /* registered with epoll while FD_SOCK or FD_NB */
@@ -142,6 +142,11 @@ static uint32_t classify(struct fdslot *s, int fd)
 	struct stat st;
 	if (rawsyscall6(SYS_fstat, fd, (long)&st, 0, 0, 0, 0) < 0)
 		return FD_UNSEEN;
+	/* A duplicate of a descriptor gort left blocking. */
+	if (s->nbhint == HINT_PLAIN) {
+		s->nbhint = HINT_NONE;
+		return FD_PLAIN;
+	}
 	uint32_t kind;
 	switch (st.st_mode & S_IFMT) {
 	case S_IFSOCK:
@@ -165,9 +170,10 @@ static uint32_t classify(struct fdslot *s, int fd)
 	long fl = getfl(fd);
 	if (fl < 0)
 		return FD_UNSEEN;
-	/* A duplicate of a descriptor gort switched: the flag in the kernel
-	   is gort's, the user's view came with the duplicate. */
-	bool usernb = s->nbhint ? s->nbhint == 2 : (fl & O_NONBLOCK) != 0;
+	/* A duplicate of a descriptor gort switched, or one of two numbers
+	   for a description the other may have switched since: the flag in
+	   the kernel may be gort's, the user's view is the hint. */
+	bool usernb = s->nbhint ? s->nbhint == HINT_NONBLOCK : (fl & O_NONBLOCK) != 0;
 	if (kind == FD_SOCK && s->nbhint)
 		kind = FD_NB | FD_LISTEN;
 	s->nbhint = 0;
@@ -248,8 +254,8 @@ void fd_peek(int fd, struct fdref *r)
 	r->timeo = s ? atomic_load(&s->timeo) : 0;
 	/* Not examined yet, but a duplicate of one gort switched: it is
 	   non-blocking in the kernel all the same. */
-	if (s && r->state == FD_UNSEEN && s->nbhint)
-		r->state = FD_NB | (s->nbhint == 2 ? FD_USERNB : 0);
+	if (s && r->state == FD_UNSEEN && (s->nbhint == HINT_BLOCK || s->nbhint == HINT_NONBLOCK))
+		r->state = FD_NB | (s->nbhint == HINT_NONBLOCK ? FD_USERNB : 0);
 }
 
 static gort_mutex *dirlock(struct fdslot *s, int mode)
@@ -520,18 +526,59 @@ void fd_forget_done(struct fdslot *s, int hint)
 	sunlock(s);
 }
 
+/* The hint for a duplicate of fd, which gort has not examined: what
+   classify would make of it, the user's view being the kernel's flag as
+   long as gort has not switched the description. */
+static int unseenhint(int fd)
+{
+	struct stat st;
+	if (rawsyscall6(SYS_fstat, fd, (long)&st, 0, 0, 0, 0) < 0)
+		return HINT_NONE;
+	switch (st.st_mode & S_IFMT) {
+	case S_IFIFO:
+	case S_IFCHR:
+	case 0:
+		break;
+	case S_IFSOCK:
+		return HINT_NONE;  /* never switched but for accept, which examines */
+	default:
+		return HINT_PLAIN;
+	}
+	if (fd <= 2)
+		return HINT_PLAIN;
+	long fl = getfl(fd);
+	if (fl < 0)
+		return HINT_NONE;
+	return fl & O_NONBLOCK ? HINT_NONBLOCK : HINT_BLOCK;
+}
+
 int fd_nbhint(int fd)
 {
-	struct fdslot *s = slotget(fd, false);
+	struct fdslot *s = slotget(fd, true);
 	if (!s)
-		return 0;
+		return HINT_NONE;
 	slock(s);
 	uint32_t st = atomic_load(&s->state);
-	int h = 0;
-	if ((st & FD_KIND) == FD_NB)
-		h = st & FD_USERNB ? 2 : 1;
-	else if ((st & FD_KIND) == FD_UNSEEN)
-		h = s->nbhint;
+	int h = HINT_NONE;
+	switch (st & FD_KIND) {
+	case FD_NB:
+		h = st & FD_USERNB ? HINT_NONBLOCK : HINT_BLOCK;
+		break;
+	case FD_PLAIN:
+		h = HINT_PLAIN;
+		break;
+	case FD_UNSEEN:
+		/* Two numbers for one description, neither examined: once gort
+		   switches it through one, the other must not take the flag for
+		   the user's, so fd keeps the user's view too. */
+		if (s->nbhint == HINT_NONE) {
+			h = unseenhint(fd);
+			if (h == HINT_BLOCK || h == HINT_NONBLOCK)
+				s->nbhint = (uint8_t)h;
+		}
+		h = s->nbhint ? s->nbhint : h;
+		break;
+	}
 	sunlock(s);
 	return h;
 }
@@ -580,7 +627,7 @@ long fd_userflags(int fd, long kflags)
 		view = st & FD_USERNB ? 2 : 1;
 		break;
 	case FD_UNSEEN:
-		view = s->nbhint;
+		view = s->nbhint == HINT_PLAIN ? 0 : s->nbhint;
 		break;
 	default:
 		view = 0;
@@ -607,8 +654,8 @@ long fd_setuserflags(int fd, long flags)
 		atomic_store_explicit(&s->state, st, memory_order_release);
 		break;
 	case FD_UNSEEN:
-		if (s->nbhint) {
-			s->nbhint = nb ? 2 : 1;
+		if (s->nbhint == HINT_BLOCK || s->nbhint == HINT_NONBLOCK) {
+			s->nbhint = nb ? HINT_NONBLOCK : HINT_BLOCK;
 			flags |= O_NONBLOCK;
 		}
 		break;

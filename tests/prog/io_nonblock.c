@@ -1,7 +1,8 @@
 /*
  * io_nonblock.c: a descriptor the user made non-blocking still returns
  * EAGAIN, and F_GETFL shows the flag as the user set it, whatever gort
- * did to the descriptor behind the scenes.
+ * did to the descriptor behind the scenes, through whichever of its
+ * duplicates.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static const char *e(long r)
@@ -91,6 +93,35 @@ int main(void)
 	printf("dup: nb=%d read %s\n", nb(d), e(read(d, &c, 1)));
 	int d2 = fcntl(q[0], F_DUPFD_CLOEXEC, 100);
 	printf("F_DUPFD_CLOEXEC: nb=%d\n", nb(d2));
+
+	/* Two numbers for one description, neither used yet: gort switches
+	   it through the first one used, and the other must still wait (and
+	   a user's O_NONBLOCK must still show on both). */
+	int r2[2];
+	if (pipe(r2) < 0)
+		return 9;
+	int rd = dup(r2[0]);
+	struct late l4 = { r2[1], 10 };
+	go(writelate, &l4);
+	if (read(rd, &c, 1) != 1)
+		return 10;
+	go(writelate, &l4);
+	printf("dup before use: original nb=%d read %s\n", nb(r2[0]), e(read(r2[0], &c, 1)));
+	int r3[2];
+	if (pipe2(r3, O_NONBLOCK) < 0)
+		return 11;
+	int rd3 = fcntl(r3[0], F_DUPFD, 50);
+	printf("dup before use, user non-blocking: read %s nb=%d, original read %s nb=%d\n", e(read(rd3, &c, 1)),
+	       nb(rd3), e(read(r3[0], &c, 1)), nb(r3[0]));
+
+	/* A duplicate of stdout is left blocking as stdout is: the
+	   description is shared with other processes. */
+	fflush(stdout);
+	int so = dup(1);
+	if (so < 0 || write(so, "dup of stdout: written\n", 23) != 23)
+		return 12;
+	printf("dup of stdout: kernel nb=%d\n", (syscall(SYS_fcntl, 1, F_GETFL) & O_NONBLOCK) != 0);
+	close(so);
 
 	/* Sockets: SOCK_NONBLOCK, MSG_DONTWAIT on a blocking socket. */
 	int sp[2];
