@@ -61,7 +61,7 @@ static long replace(long nr, int ofd, int nfd, int flags)
 {
 	if (rawsyscall6(SYS_fcntl, ofd, F_GETFD, 0, 0, 0, 0) < 0 || nfd < 0)
 		return -EBADF;
-	int hint = fd_nbhint(ofd);
+	int hint = fd_nbhint(ofd, nfd);
 	struct fdslot *s = fd_forget(nfd);
 	long r;
 	/* EBUSY: nfd is being opened by another thread right now (musl). */

@@ -526,13 +526,14 @@ void fd_forget_done(struct fdslot *s, int hint)
 	sunlock(s);
 }
 
-/* The hint for a duplicate of fd, which gort has not examined: what
-   classify would make of it, the user's view being the kernel's flag as
-   long as gort has not switched the description. */
-static int unseenhint(int fd)
+/* The hint for nfd, about to be a duplicate of ofd, which gort has not
+   examined: what classify would make of ofd, the user's view being the
+   kernel's flag as long as gort has not switched the description. One
+   that descriptors 0-2 are to share stays blocking, as they do. */
+static int unseenhint(int ofd, int nfd)
 {
 	struct stat st;
-	if (rawsyscall6(SYS_fstat, fd, (long)&st, 0, 0, 0, 0) < 0)
+	if (rawsyscall6(SYS_fstat, ofd, (long)&st, 0, 0, 0, 0) < 0)
 		return HINT_NONE;
 	switch (st.st_mode & S_IFMT) {
 	case S_IFIFO:
@@ -544,17 +545,17 @@ static int unseenhint(int fd)
 	default:
 		return HINT_PLAIN;
 	}
-	if (fd <= 2)
+	if (ofd <= 2 || nfd <= 2)
 		return HINT_PLAIN;
-	long fl = getfl(fd);
+	long fl = getfl(ofd);
 	if (fl < 0)
 		return HINT_NONE;
 	return fl & O_NONBLOCK ? HINT_NONBLOCK : HINT_BLOCK;
 }
 
-int fd_nbhint(int fd)
+int fd_nbhint(int ofd, int nfd)
 {
-	struct fdslot *s = slotget(fd, true);
+	struct fdslot *s = slotget(ofd, true);
 	if (!s)
 		return HINT_NONE;
 	slock(s);
@@ -568,12 +569,13 @@ int fd_nbhint(int fd)
 		h = HINT_PLAIN;
 		break;
 	case FD_UNSEEN:
-		/* Two numbers for one description, neither examined: once gort
-		   switches it through one, the other must not take the flag for
-		   the user's, so fd keeps the user's view too. */
+		/* Two numbers for one description, neither examined: both must
+		   make the same choice, and once gort switches the description
+		   through one, the other must not take the flag for the
+		   user's. So ofd keeps the hint too. */
 		if (s->nbhint == HINT_NONE) {
-			h = unseenhint(fd);
-			if (h == HINT_BLOCK || h == HINT_NONBLOCK)
+			h = unseenhint(ofd, nfd);
+			if (ofd > 2)
 				s->nbhint = (uint8_t)h;
 		}
 		h = s->nbhint ? s->nbhint : h;
@@ -585,7 +587,7 @@ int fd_nbhint(int fd)
 
 void fd_dupped(int ofd, int nfd)
 {
-	int hint = fd_nbhint(ofd);
+	int hint = fd_nbhint(ofd, nfd);
 	struct fdref o;
 	fd_peek(ofd, &o);
 	struct fdslot *s = slotget(nfd, hint != 0 || o.timeo);

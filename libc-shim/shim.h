@@ -179,13 +179,13 @@ hidden void fd_settimeo(int fd, int bit, bool on);
    it. fd_forget_done after the system call that closed it. */
 hidden struct fdslot *fd_forget(int fd);
 hidden void fd_forget_done(struct fdslot *s, int hint);
-/* What a duplicate of fd inherits (fd_nbhint), kept in its slot until it
-   is examined: gort switched, or may switch, the open file description
-   they share, and the user's view of O_NONBLOCK is HINT_BLOCK or
-   HINT_NONBLOCK; or HINT_PLAIN, the description is one gort leaves
-   blocking (a terminal or pipe of descriptors 0-2, a regular file). */
+/* What nfd, a duplicate of ofd, inherits (fd_nbhint), kept in its slot
+   until it is examined: gort switched, or may switch, the open file
+   description they share, and the user's view of O_NONBLOCK is HINT_BLOCK
+   or HINT_NONBLOCK; or HINT_PLAIN, the description is one gort leaves
+   blocking (reachable through descriptors 0-2, or a regular file). */
 enum { HINT_NONE, HINT_BLOCK, HINT_NONBLOCK, HINT_PLAIN };
-hidden int fd_nbhint(int fd);
+hidden int fd_nbhint(int ofd, int nfd);
 /* nfd is a duplicate of ofd (dup, dup2, dup3, F_DUPFD): it shares the
    open file description, hence the O_NONBLOCK gort may have set. */
 hidden void fd_dupped(int ofd, int nfd);
