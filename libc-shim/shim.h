@@ -47,7 +47,13 @@ static inline g *shim_curg(void)
 /* lock.c: futex waits for another thread or goroutine. On a goroutine the
    P is given away before the wait (entersyscallblock): the one to wake us
    may need it. priv is SHIM_FUTEX_PRIVATE or 0 (process-shared). */
-enum { SHIM_FUTEX_WAIT = 0, SHIM_FUTEX_WAKE = 1, SHIM_FUTEX_PRIVATE = 128 };
+enum {
+	SHIM_FUTEX_WAIT = 0,
+	SHIM_FUTEX_WAKE = 1,
+	SHIM_FUTEX_WAIT_BITSET = 9,
+	SHIM_FUTEX_PRIVATE = 128,
+	SHIM_FUTEX_CLOCK_REALTIME = 256,
+};
 hidden void shim_futexwait(volatile int *addr, int val, int priv);
 hidden void shim_futexwake(volatile int *addr, int n, int priv);
 

@@ -34,14 +34,28 @@ static long offg(long nr, long a, long b, long c, long d, long e, long f)
 /* A call that gort's own preemption signal cut short (EINTR with
    g->syscallintr set, runtime/signal.c) is made again: the program sent no
    signal and must not see one. */
+/* A futex wait (musl's __timedwait_cp: pthread_cond_wait, contended
+   pthread_mutex_lock, sem_wait, pthread_join) waits for another thread,
+   often a goroutine that needs this P: hand it off at once rather than
+   after a sysmon tick. */
+static bool futexwaits(long nr, long op)
+{
+	long cmd = op & ~(long)(SHIM_FUTEX_PRIVATE | SHIM_FUTEX_CLOCK_REALTIME);
+	return nr == SYS_futex && (cmd == SHIM_FUTEX_WAIT || cmd == SHIM_FUTEX_WAIT_BITSET);
+}
+
 long __syscall_cp(long nr, long a, long b, long c, long d, long e, long f)
 {
 	g *gp = shim_curg();
 	if (!gp)
 		return offg(nr, a, b, c, d, e, f);
+	bool block = futexwaits(nr, b);
 	long r;
 	do {
-		entersyscall();
+		if (block)
+			entersyscallblock();
+		else
+			entersyscall();
 		r = rawsyscall6(nr, a, b, c, d, e, f);
 		exitsyscall();
 	} while (r == -EINTR && atomic_load_explicit(&gp->syscallintr, memory_order_relaxed));

@@ -1358,15 +1358,16 @@ int gort_numcpu(void)
 /* ---- System calls ---- */
 
 /* The goroutine is about to block in the kernel: its P may be retaken by
-   sysmon and handed to another M (Go's entersyscall). */
-void entersyscall(void)
+   sysmon and handed to another M (Go's entersyscall; sp and pc say where,
+   for tracebacks). */
+static void reentersyscall(uintptr_t sp, uintptr_t pc)
 {
 	g *gp = getg();
 	m *mp = gp->m;
 	mp->locks++;
 	atomic_store_explicit(&gp->syscallintr, 0, memory_order_relaxed);
-	gp->syscallsp = (uintptr_t)__builtin_frame_address(0);
-	gp->syscallpc = (uintptr_t)__builtin_return_address(0);
+	gp->syscallsp = sp;
+	gp->syscallpc = pc;
 	casgstatus(gp, Grunning, Gsyscall);
 	p *pp = mp->p;
 	pp->m = 0;
@@ -1385,11 +1386,22 @@ void entersyscall(void)
 	mp->locks--;
 }
 
+void entersyscall(void)
+{
+	reentersyscall((uintptr_t)__builtin_frame_address(0), (uintptr_t)__builtin_return_address(0));
+}
+
 /* The goroutine is about to wait in the kernel for another goroutine (a
    futex another one will wake): its P goes to another M at once, as the
-   waker may need it (Go's entersyscallblock). */
+   waker may need it (Go's entersyscallblock). While main is alone there is
+   no other goroutine, and a program's own threads do not need a P: then
+   it is a plain entersyscall. */
 void entersyscallblock(void)
 {
+	if (!atomic_load_explicit(&gostarted, memory_order_relaxed)) {
+		reentersyscall((uintptr_t)__builtin_frame_address(0), (uintptr_t)__builtin_return_address(0));
+		return;
+	}
 	g *gp = getg();
 	m *mp = gp->m;
 	mp->locks++;

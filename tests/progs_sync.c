@@ -204,6 +204,7 @@ Test(pthread, barriers_once_and_spin_locks_among_goroutines)
 		{ "destroy", "destroy: 300 barriers, 300 serial returns\n" },
 		{ "once", "once: 1 init, seen by 3 of 3\n" },
 		{ "spin", "spin: 300000 of 300000\n" },
+		{ "cond", "cond: 2000 and 2000 turns\n" },
 	};
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
 		const char *args[] = { cases[c].mode, NULL };

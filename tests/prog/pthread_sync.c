@@ -12,15 +12,20 @@
  *             sleeps; it runs once and everyone sees its result
  *   spin      3 goroutines share a spin lock whose holder may be
  *             preempted inside its critical section
+ *   cond      2 goroutines take turns through a pthread mutex and
+ *             condition variable (their futex waits give the P away at
+ *             once, libc-shim/syscall_cp.c, where they used to wait for
+ *             sysmon to take it: a turn took up to a sysmon tick)
  */
 #include <gort.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { NW = 4, CYCLES = 300, SPINS = 100000 };
+enum { NW = 4, CYCLES = 300, SPINS = 100000, TURNS = 2000 };
 
 static pthread_barrier_t bar;
 static atomic_int arrived[CYCLES], serials, early;
@@ -145,6 +150,25 @@ static void spinner(void *arg)
 	gort_wg_done(&wg);
 }
 
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static int turn, turns[2];
+
+static void player(void *arg)
+{
+	int me = (int)(intptr_t)arg;
+	for (int i = 0; i < TURNS; i++) {
+		pthread_mutex_lock(&mu);
+		while (turn != me)
+			pthread_cond_wait(&cv, &mu);
+		turns[me]++;
+		turn = !me;
+		pthread_cond_signal(&cv);
+		pthread_mutex_unlock(&mu);
+	}
+	gort_wg_done(&wg);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "barrier";
@@ -165,8 +189,14 @@ int main(int argc, char **argv)
 			go(spinner, 0);
 		gort_wg_wait(&wg);
 		printf("spin: %ld of %d\n", counter, 3 * SPINS);
+	} else if (!strcmp(mode, "cond")) {
+		gort_wg_add(&wg, 2);
+		go(player, (void *)(intptr_t)0);
+		go(player, (void *)(intptr_t)1);
+		gort_wg_wait(&wg);
+		printf("cond: %d and %d turns\n", turns[0], turns[1]);
 	} else {
-		fprintf(stderr, "usage: pthread_sync barrier|threads|destroy|once|spin\n");
+		fprintf(stderr, "usage: pthread_sync barrier|threads|destroy|once|spin|cond\n");
 		return 2;
 	}
 	return 0;
