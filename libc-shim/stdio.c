@@ -19,8 +19,8 @@
  * the owner is set to OWNER_PARKED, which no thread has (Linux thread ids
  * stay below 2^22), and afterwards to the thread id of the M the goroutine
  * then runs on. And __lockfile, when it must wait for another holder,
- * waits under entersyscall: the holder may be a goroutine waiting for the
- * very P this M would otherwise keep.
+ * gives the P away first (lock.c): the holder may be a goroutine waiting
+ * for the very P this M would otherwise keep.
  *
  * struct file mirrors the head of musl 1.2.3's struct _IO_FILE
  * (src/internal/stdio_impl.h), which is not installed; tests/prog/
@@ -58,8 +58,6 @@ enum {
 	F_ERR = 32,
 	MAYBE_WAITERS = 0x40000000,
 	OWNER_PARKED = 0x3ffffffe,
-	FUTEX_WAIT_PRIVATE = 128,
-	FUTEX_WAKE_PRIVATE = 129,
 };
 
 hidden extern __thread int shim_threadtid;
@@ -173,15 +171,6 @@ hidden size_t __stdio_write(FILE *f0, const unsigned char *buf, size_t len)
 	}
 }
 
-static void futexwait(volatile int *addr, int val)
-{
-	struct sc c = { SYS_futex, { (long)addr, FUTEX_WAIT_PRIVATE, val } };
-	if (shim_curg())
-		sc_block(&c);
-	else
-		sc_raw(&c);
-}
-
 hidden int __lockfile(FILE *f0)
 {
 	struct file *f = (struct file *)f0;
@@ -205,7 +194,7 @@ hidden int __lockfile(FILE *f0)
 			if (!atomic_compare_exchange_strong(l, &want, owner | MAYBE_WAITERS))
 				continue;
 		}
-		futexwait(&f->lock, owner | MAYBE_WAITERS);
+		shim_futexwait(&f->lock, owner | MAYBE_WAITERS, SHIM_FUTEX_PRIVATE);
 	}
 }
 
@@ -222,5 +211,5 @@ hidden void __unlockfile(FILE *f0)
 {
 	struct file *f = (struct file *)f0;
 	if (atomic_exchange((_Atomic int *)&f->lock, 0) & MAYBE_WAITERS)
-		rawsyscall6(SYS_futex, (long)&f->lock, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0);
+		shim_futexwake(&f->lock, 1, SHIM_FUTEX_PRIVATE);
 }
