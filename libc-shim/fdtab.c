@@ -28,6 +28,7 @@
  * holding a slot pointer after a close reads valid memory and a changed
  * generation.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -69,10 +70,40 @@ static void atfork_child(void)
 	shim_threadtid = (int)rawsyscall6(SYS_gettid, 0, 0, 0, 0, 0, 0);
 }
 
-/* The child of fork must see plain libc: no parking, no shared epoll. */
+static struct fdslot *slotget(int fd, bool create);
+
+/* The descriptors the process started with are shared with other
+   processes (a make jobserver's pipe, a pipe a shell handed down): an
+   O_NONBLOCK set on one would reach them too. So gort leaves those that
+   it would switch, and their duplicates, blocking, as Go leaves a
+   descriptor it did not open itself (os.NewFile); sockets still park, as
+   gort does not switch them. 0-2 are left blocking anyway (classify). */
+static void markinherited(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) != 0) {
+		char *end;
+		long fd = strtol(e->d_name, &end, 10);
+		struct stat st;
+		if (*end || end == e->d_name || fd <= 2 || fd == dirfd(d) ||
+		    rawsyscall6(SYS_fstat, fd, (long)&st, 0, 0, 0, 0) < 0 || S_ISSOCK(st.st_mode))
+			continue;
+		struct fdslot *s = slotget((int)fd, true);
+		if (s)
+			s->nbhint = HINT_PLAIN;
+	}
+	closedir(d);
+}
+
+/* Before the program's constructors: the child of fork must see plain
+   libc (no parking, no shared epoll), and what was inherited is known. */
 __attribute__((constructor(101))) static void fdtab_init(void)
 {
 	pthread_atfork(0, 0, atfork_child);
+	markinherited();
 }
 
 static struct fdslot *slotget(int fd, bool create)

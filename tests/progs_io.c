@@ -229,6 +229,12 @@ Test(io, handler_cuts_a_blocking_call_short)
 	run_ok("signal_mask", args, want, LIMIT);
 }
 
+Test(io, inherited_pipes_stay_blocking)
+{
+	const char *want[] = { "child: read ab, kernel nb=0\n", "parent: kernel nb=0\n", NULL };
+	run_ok("io_inherit", NULL, want, LIMIT);
+}
+
 Test(io, libc_lock_waiters_give_up_the_p)
 {
 	const char *file[] = { "file", NULL }, *sock[] = { "socket", NULL };

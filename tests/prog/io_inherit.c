@@ -1,0 +1,73 @@
+/*
+ * io_inherit.c: a pipe the process inherited stays blocking (fdtab.c,
+ * markinherited). The program runs itself as a child with the read end of
+ * a pipe on descriptor 100, as make hands its jobserver pipe down; the child
+ * reads from it on a goroutine, and from a duplicate, while the parent
+ * writes late. The parent, which keeps its own copy of the read end (the
+ * same open file description), then checks that the kernel's O_NONBLOCK
+ * is still clear: gort used to set it, for every process sharing the pipe.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gort.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+enum { INFD = 100 };  /* above whatever the test harness leaves open */
+
+static gort_chan *done;
+
+static void reader(void *arg)
+{
+	int fd = (int)(intptr_t)arg;
+	char c = 0;
+	long n = read(fd, &c, 1);
+	int v = n == 1 ? c : -errno;
+	gort_chan_send(done, &v);
+}
+
+static int child(void)
+{
+	done = gort_chan_make(sizeof(int), 2);
+	int d = dup(INFD);
+	go(reader, (void *)(intptr_t)INFD);
+	go(reader, (void *)(intptr_t)d);
+	int a, b;
+	gort_chan_recv(done, &a);
+	gort_chan_recv(done, &b);
+	long fl = syscall(SYS_fcntl, INFD, F_GETFL);
+	printf("child: read %c%c, kernel nb=%d\n", a > 0 ? (a < b ? a : b) : '?', a > 0 ? (a < b ? b : a) : '?',
+	       (fl & O_NONBLOCK) != 0);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "child"))
+		return child();
+	int p[2];
+	if (pipe(p) < 0)
+		return 1;
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0)
+		return 2;
+	if (pid == 0) {
+		dup2(p[0], INFD);
+		close(p[1]);
+		execl("/proc/self/exe", argv[0], "child", (char *)0);
+		_exit(127);
+	}
+	usleep(50000);
+	if (write(p[1], "ab", 2) != 2)
+		return 3;
+	int st;
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		printf("parent: child failed (status %d)\n", st);
+	long fl = syscall(SYS_fcntl, p[0], F_GETFL);
+	printf("parent: kernel nb=%d\n", (fl & O_NONBLOCK) != 0);
+	return 0;
+}
