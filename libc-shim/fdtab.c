@@ -28,7 +28,6 @@
  * holding a slot pointer after a close reads valid memory and a changed
  * generation.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -78,24 +77,22 @@ static struct fdslot *slotget(int fd, bool create);
    it would switch, and their duplicates, blocking, as Go leaves a
    descriptor it did not open itself (os.NewFile); sockets still park, as
    gort does not switch them. 0-2 are left blocking anyway (classify). */
+static void markfd(long fd, void *arg)
+{
+	(void)arg;
+	struct stat st;
+	/* Close-on-exec: not inherited, but opened here (the listing's own). */
+	if (fd <= 2 || rawsyscall6(SYS_fcntl, fd, F_GETFD, 0, 0, 0, 0) != 0 ||
+	    rawsyscall6(SYS_fstat, fd, (long)&st, 0, 0, 0, 0) < 0 || S_ISSOCK(st.st_mode))
+		return;
+	struct fdslot *s = slotget((int)fd, true);
+	if (s)
+		s->nbhint = HINT_PLAIN;
+}
+
 static void markinherited(void)
 {
-	DIR *d = opendir("/proc/self/fd");
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d)) != 0) {
-		char *end;
-		long fd = strtol(e->d_name, &end, 10);
-		struct stat st;
-		if (*end || end == e->d_name || fd <= 2 || fd == dirfd(d) ||
-		    rawsyscall6(SYS_fstat, fd, (long)&st, 0, 0, 0, 0) < 0 || S_ISSOCK(st.st_mode))
-			continue;
-		struct fdslot *s = slotget((int)fd, true);
-		if (s)
-			s->nbhint = HINT_PLAIN;
-	}
-	closedir(d);
+	procdir("/proc/self/fd", markfd, 0);
 }
 
 /* Before the program's constructors: the child of fork must see plain

@@ -1,6 +1,7 @@
 /* os_linux.c: what the runtime asks of the kernel (Go's os_linux.go). */
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <sys/auxv.h>
 #include <sys/syscall.h>
@@ -79,4 +80,41 @@ void osinit(void)
 	physpagesize = getauxval(AT_PAGESZ);
 	if (physpagesize == 0)
 		physpagesize = 4096;
+}
+
+/* Call fn(n, arg), if given, for each entry n of a /proc directory listing
+   numbers (threads, descriptors: the one this reads with among them, and
+   close-on-exec). Raw system calls: callers hold runtime locks, or run before the C
+   library's own users. Returns how many there were, or -1. */
+int procdir(const char *path, void (*fn)(long n, void *arg), void *arg)
+{
+	int fd = (int)rawsyscall6(SYS_open, (long)path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, 0, 0, 0);
+	if (fd < 0)
+		return -1;
+	char buf[4096];
+	int count = 0;
+	long k;
+	while ((k = rawsyscall6(SYS_getdents64, fd, (long)buf, sizeof buf, 0, 0, 0)) > 0) {
+		for (long off = 0; off < k;) {
+			struct linux_dirent64 {
+				uint64_t ino;
+				int64_t off;
+				unsigned short reclen;
+				unsigned char type;
+				char name[];
+			} *d = (void *)(buf + off);
+			off += d->reclen;
+			long n = 0;
+			const char *c = d->name;
+			for (; *c >= '0' && *c <= '9'; c++)
+				n = n * 10 + (*c - '0');
+			if (*c || c == d->name)
+				continue;
+			count++;
+			if (fn)
+				fn(n, arg);
+		}
+	}
+	rawsyscall6(SYS_close, fd, 0, 0, 0, 0, 0);
+	return count;
 }

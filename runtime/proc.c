@@ -1486,30 +1486,7 @@ void exitsyscall(void)
    calls (sched.lock is held); -1 when it cannot be read. */
 static int threadcount(void)
 {
-	int fd = (int)rawsyscall6(SYS_open, (long)"/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, 0, 0, 0);
-	if (fd < 0)
-		return -1;
-	char buf[4096];
-	int n = 0;
-	for (;;) {
-		long k = rawsyscall6(SYS_getdents64, fd, (long)buf, sizeof buf, 0, 0, 0);
-		if (k <= 0)
-			break;
-		for (long off = 0; off < k;) {
-			struct linux_dirent64 {
-				uint64_t ino;
-				int64_t off;
-				unsigned short reclen;
-				unsigned char type;
-				char name[];
-			} *d = (void *)(buf + off);
-			if (d->name[0] != '.')
-				n++;
-			off += d->reclen;
-		}
-	}
-	rawsyscall6(SYS_close, fd, 0, 0, 0, 0, 0);
-	return n;
+	return procdir("/proc/self/task", 0, 0);
 }
 
 void checkdead(void)

@@ -363,6 +363,7 @@ hidden int32_t getproccount(void);
 hidden int gettid_(void);
 hidden void usleep_(int64_t us);
 hidden long rawsyscall6(long n, long a1, long a2, long a3, long a4, long a5, long a6);
+hidden int procdir(const char *path, void (*fn)(long n, void *arg), void *arg);
 
 /* stack.c */
 hidden bool stackalloc(g *gp, size_t size);  /* false: out of memory */
