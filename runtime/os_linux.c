@@ -82,10 +82,10 @@ void osinit(void)
 		physpagesize = 4096;
 }
 
-/* Call fn(n, arg), if given, for each entry n of a /proc directory listing
-   numbers (threads, descriptors: the one this reads with among them, and
-   close-on-exec). Raw system calls: callers hold runtime locks, or run before the C
-   library's own users. Returns how many there were, or -1. */
+/* Call fn(n, arg), if given, for each numeric entry n of a /proc directory
+   (threads, descriptors; among the descriptors is the close-on-exec one
+   this reads the listing with). Raw system calls, as callers may hold
+   runtime locks. Returns the number of entries, or -1. */
 int procdir(const char *path, void (*fn)(long n, void *arg), void *arg)
 {
 	int fd = (int)rawsyscall6(SYS_open, (long)path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, 0, 0, 0);
