@@ -194,7 +194,7 @@ Test(time, go_TestAfter_AfterTick_AfterQueuing_and_negative_OverflowSleep)
 	run_ok("time_gotest", args, want, LIMIT);
 }
 
-Test(pthread, barriers_once_and_spin_locks_among_goroutines)
+Test(pthread, barriers_once_spin_locks_yields_and_conds_among_goroutines)
 {
 	static const struct {
 		const char *mode, *want;
@@ -204,6 +204,7 @@ Test(pthread, barriers_once_and_spin_locks_among_goroutines)
 		{ "destroy", "destroy: 300 barriers, 300 serial returns\n" },
 		{ "once", "once: 1 init, seen by 3 of 3\n" },
 		{ "spin", "spin: 300000 of 300000\n" },
+		{ "yield", "yield: 50 rounds\n" },
 		{ "cond", "cond: 2000 and 2000 turns\n" },
 	};
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {

@@ -12,6 +12,9 @@
  *             sleeps; it runs once and everyone sees its result
  *   spin      3 goroutines share a spin lock whose holder may be
  *             preempted inside its critical section
+ *   yield     main waits for goroutines by spinning on sched_yield and
+ *             thrd_yield (libc-shim/yield.c: they let the goroutines of
+ *             the P run; a round took seconds at GOMAXPROCS=1 before)
  *   cond      2 goroutines take turns through a pthread mutex and
  *             condition variable (their futex waits give the P away at
  *             once, libc-shim/syscall_cp.c, where they used to wait for
@@ -19,11 +22,13 @@
  */
 #include <gort.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 
 enum { NW = 4, CYCLES = 300, SPINS = 100000, TURNS = 2000 };
 
@@ -169,6 +174,31 @@ static void player(void *arg)
 	gort_wg_done(&wg);
 }
 
+static atomic_int flag;
+
+static void raise_flag(void *arg)
+{
+	(void)arg;
+	atomic_store(&flag, 1);
+}
+
+static void yields(void)
+{
+	int rounds = 0;
+	for (int i = 0; i < 50; i++) {
+		atomic_store(&flag, 0);
+		go(raise_flag, 0);
+		while (!atomic_load(&flag)) {
+			if (i % 2)
+				thrd_yield();
+			else
+				sched_yield();
+		}
+		rounds++;
+	}
+	printf("yield: %d rounds\n", rounds);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "barrier";
@@ -189,6 +219,8 @@ int main(int argc, char **argv)
 			go(spinner, 0);
 		gort_wg_wait(&wg);
 		printf("spin: %ld of %d\n", counter, 3 * SPINS);
+	} else if (!strcmp(mode, "yield")) {
+		yields();
 	} else if (!strcmp(mode, "cond")) {
 		gort_wg_add(&wg, 2);
 		go(player, (void *)(intptr_t)0);
@@ -196,7 +228,7 @@ int main(int argc, char **argv)
 		gort_wg_wait(&wg);
 		printf("cond: %d and %d turns\n", turns[0], turns[1]);
 	} else {
-		fprintf(stderr, "usage: pthread_sync barrier|threads|destroy|once|spin|cond\n");
+		fprintf(stderr, "usage: pthread_sync barrier|threads|destroy|once|spin|yield|cond\n");
 		return 2;
 	}
 	return 0;
