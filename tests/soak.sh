@@ -39,6 +39,14 @@ for r in $(seq 1 "$rounds"); do
 			wait $a || fail=$((fail + 1))
 			wait $b || fail=$((fail + 1))
 		done
+		# Goroutines waiting on pthread barriers, once, spin locks,
+		# condition variables, yields and musl's own locks.
+		for m in barrier destroy once spin yield cond; do
+			run $procs build/tests/prog/pthread_sync $m || fail=$((fail + 1))
+		done
+		for m in file socket; do
+			run $procs build/tests/prog/libc_lock $m || fail=$((fail + 1))
+		done
 		for s in build/tests/prog/soak_*; do
 			[ -x "$s" ] || continue
 			run $procs "$s" || fail=$((fail + 1))
@@ -46,6 +54,6 @@ for r in $(seq 1 "$rounds"); do
 	done
 	echo "round $r: $fail failures so far"
 done
-passed=$((rounds * 4 * (5 + 2 * nchan)))
+passed=$((rounds * 4 * (5 + 8 + 2 * nchan)))
 echo "soak: $((passed - fail)) passed, $fail failed"
 [ $fail -eq 0 ]
