@@ -205,6 +205,7 @@ Test(pthread, barriers_once_spin_locks_yields_and_conds_among_goroutines)
 		{ "once", "once: 1 init, seen by 3 of 3\n" },
 		{ "spin", "spin: 300000 of 300000\n" },
 		{ "yield", "yield: 50 rounds\n" },
+		{ "futex", "futex: 50 rounds\n" },
 		{ "cond", "cond: 2000 and 2000 turns\n" },
 	};
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {

@@ -41,7 +41,7 @@ for r in $(seq 1 "$rounds"); do
 		done
 		# Goroutines waiting on pthread barriers, once, spin locks,
 		# condition variables, yields and musl's own locks.
-		for m in barrier destroy once spin yield cond; do
+		for m in barrier destroy once spin yield futex cond; do
 			run $procs build/tests/prog/pthread_sync $m || fail=$((fail + 1))
 		done
 		for m in file socket; do

@@ -15,6 +15,8 @@
  *   yield     main waits for goroutines by spinning on sched_yield and
  *             thrd_yield (libc-shim/yield.c: they let the goroutines of
  *             the P run; a round took seconds at GOMAXPROCS=1 before)
+ *   futex     main waits for goroutines on a futex of its own, through
+ *             syscall() (libc-shim/syscall_cp.c: the P is given away)
  *   cond      2 goroutines take turns through a pthread mutex and
  *             condition variable (their futex waits give the P away at
  *             once, libc-shim/syscall_cp.c, where they used to wait for
@@ -28,7 +30,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <threads.h>
+#include <unistd.h>
+#include <linux/futex.h>
 
 enum { NW = 4, CYCLES = 300, SPINS = 100000, TURNS = 2000 };
 
@@ -199,6 +204,28 @@ static void yields(void)
 	printf("yield: %d rounds\n", rounds);
 }
 
+static _Atomic int word;
+
+static void wake_word(void *arg)
+{
+	(void)arg;
+	atomic_store(&word, 1);
+	syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0);
+}
+
+static void futexes(void)
+{
+	int rounds = 0;
+	for (int i = 0; i < 50; i++) {
+		atomic_store(&word, 0);
+		go(wake_word, 0);
+		while (atomic_load(&word) == 0)
+			syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 0, 0, 0, 0);
+		rounds++;
+	}
+	printf("futex: %d rounds\n", rounds);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "barrier";
@@ -221,6 +248,8 @@ int main(int argc, char **argv)
 		printf("spin: %ld of %d\n", counter, 3 * SPINS);
 	} else if (!strcmp(mode, "yield")) {
 		yields();
+	} else if (!strcmp(mode, "futex")) {
+		futexes();
 	} else if (!strcmp(mode, "cond")) {
 		gort_wg_add(&wg, 2);
 		go(player, (void *)(intptr_t)0);
@@ -228,7 +257,7 @@ int main(int argc, char **argv)
 		gort_wg_wait(&wg);
 		printf("cond: %d and %d turns\n", turns[0], turns[1]);
 	} else {
-		fprintf(stderr, "usage: pthread_sync barrier|threads|destroy|once|spin|yield|cond\n");
+		fprintf(stderr, "usage: pthread_sync barrier|threads|destroy|once|spin|yield|futex|cond\n");
 		return 2;
 	}
 	return 0;
