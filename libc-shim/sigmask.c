@@ -1,6 +1,10 @@
 /*
  * sigmask.c: pthread_sigmask (and so sigprocmask, which calls it), in
- * place of musl's src/thread/pthread_sigmask.c.
+ * place of musl's src/thread/pthread_sigmask.c; and the mask sigsetjmp
+ * saves and siglongjmp restores, in place of musl's
+ * src/signal/sigsetjmp_tail.c (__sigsetjmp_tail, which musl's sigsetjmp
+ * calls after setjmp both times it returns, and which sets the thread's
+ * mask with a plain system call).
  *
  * On a goroutine the mask is the program's, not the thread's: the
  * goroutine may run on another M after its next park, and a C program
@@ -9,6 +13,7 @@
  * goroutines apply it. Threads of the program's own keep per-thread masks,
  * as musl gives them.
  */
+#include <setjmp.h>
 #include <signal.h>
 #include <string.h>
 
@@ -39,4 +44,14 @@ int pthread_sigmask(int how, const sigset_t *restrict set, sigset_t *restrict ol
 		memcpy(old, &o, sizeof o);
 	}
 	return (int)-r;
+}
+
+/* sigsetjmp(jb, 1) saves the mask in jb (ret 0); siglongjmp comes back
+   through here with ret != 0 and restores it: the program's, on a
+   goroutine. */
+hidden int __sigsetjmp_tail(sigjmp_buf jb, int ret)
+{
+	sigset_t *ss = (sigset_t *)(void *)jb->__ss;
+	pthread_sigmask(SIG_SETMASK, ret ? ss : 0, ret ? 0 : ss);
+	return ret;
 }

@@ -182,14 +182,19 @@ static void sigmaskinit(void)
 	atomic_store(&usersigmask, cur & ~(SIGBIT(32) | SIGBIT(33) | SIGBIT(34)));
 }
 
+/* Without sigmasklock: a signal the new mask lets in is handled as the
+   system call returns, and its handler may change the mask itself. A
+   change that came meanwhile (the generation moved) is applied again. */
 void sigmaskapply1(m *mp)
 {
 	if (mp->sigmaskgen == 0)
 		atomic_fetch_add(&nmprogmask, 1);
-	lock(&sigmasklock);
-	setthreadmask(atomic_load(&usersigmask) & ~keepopen);
-	mp->sigmaskgen = atomic_load(&sigmaskgen);
-	unlock(&sigmasklock);
+	uint32_t gen;
+	do {
+		gen = atomic_load(&sigmaskgen);
+		setthreadmask(atomic_load(&usersigmask) & ~keepopen);
+		mp->sigmaskgen = gen;
+	} while (atomic_load(&sigmaskgen) != gen);
 }
 
 /* Open the program's mask for a moment: the kernel runs the handlers of
@@ -261,32 +266,36 @@ int sigmaskset(int how, const uint64_t *set, uint64_t *old)
 {
 	if (set && how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
 		return EINVAL;
+	if (!set) {
+		if (old)
+			*old = atomic_load(&usersigmask);
+		return 0;
+	}
+	/* No handler may run on this thread while it holds sigmasklock: one
+	   that calls sigprocmask (POSIX lets it) would wait for the lock for
+	   ever. The thread's mask is set once the lock is let go. */
+	uint64_t none = sigidlemask;
+	rawsyscall6(SYS_rt_sigprocmask, SIG_BLOCK, (long)&none, 0, sizeof none, 0, 0);
 	lock(&sigmasklock);
 	uint64_t cur = atomic_load(&usersigmask);
 	if (old)
 		*old = cur;
-	if (set) {
-		uint64_t s = *set & ~(SIGBIT(32) | SIGBIT(33) | SIGBIT(34));
-		if (how == SIG_BLOCK)
-			cur |= s;
-		else if (how == SIG_UNBLOCK)
-			cur &= ~s;
-		else
-			cur = s;
-		atomic_store(&usersigmask, cur);
-		uint32_t gen = atomic_load(&sigmaskgen) + 1;
-		if (gen == 0)
-			gen = 1;
-		atomic_store(&sigmaskgen, gen);
-		setthreadmask(cur & ~keepopen);
-		m *mp = getg()->m;
-		if (mp->sigmaskgen == 0)
-			atomic_fetch_add(&nmprogmask, 1);
-		mp->sigmaskgen = gen;
-		if (sigfd >= 0)
-			sigfdset();
-	}
+	uint64_t s = *set & ~(SIGBIT(32) | SIGBIT(33) | SIGBIT(34));
+	if (how == SIG_BLOCK)
+		cur |= s;
+	else if (how == SIG_UNBLOCK)
+		cur &= ~s;
+	else
+		cur = s;
+	atomic_store(&usersigmask, cur);
+	uint32_t gen = atomic_load(&sigmaskgen) + 1;
+	if (gen == 0)
+		gen = 1;
+	atomic_store(&sigmaskgen, gen);
+	if (sigfd >= 0)
+		sigfdset();
 	unlock(&sigmasklock);
+	sigmaskapply1(getg()->m);
 	return 0;
 }
 

@@ -222,6 +222,15 @@ Test(io, signal_mask_is_the_programs_not_the_threads)
 	run_ok("signal_mask", args, want, LIMIT);
 }
 
+Test(io, handler_may_call_sigprocmask_and_siglongjmp_restores_the_mask)
+{
+	const char *nested[] = { "nested", NULL }, *jump[] = { "siglongjmp", NULL };
+	const char *wantnested[] = { "nested: handler ran 20 of 20\n", NULL };
+	const char *wantjump[] = { "siglongjmp: jumped 1, SIGINT blocked 0, SIGUSR2 blocked 0\n", NULL };
+	run_ok("signal_mask", nested, wantnested, LIMIT);
+	run_ok("signal_mask", jump, wantjump, LIMIT);
+}
+
 Test(io, handler_cuts_a_blocking_call_short)
 {
 	const char *args[] = { "eintr", NULL };

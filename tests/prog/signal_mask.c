@@ -14,9 +14,14 @@
      eintr      a handler without SA_RESTART cuts short a read that blocks
                 its thread (a pipe on descriptor 0) with EINTR, as in a
                 single-threaded program, while another goroutine sleeps (so
-                an M waits in the poller) */
+                an M waits in the poller)
+     nested     sigprocmask lets in a pending signal whose handler calls
+                sigprocmask too
+     siglongjmp a handler jumps out to sigsetjmp(jb, 1), which restores the
+                program's mask as it was saved */
 #include <errno.h>
 #include <gort.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,6 +173,67 @@ static void shared_test(void)
 	       before == 0 && caught == SIGUSR2);
 }
 
+/* A handler that sigprocmask lets in may call sigprocmask itself (bash's
+   SIGCHLD handler blocks SIGCHLD around its job table): it used to wait
+   for ever for the lock the interrupted call held. */
+static volatile sig_atomic_t nested;
+
+static void masking(int sig)
+{
+	sigset_t s, o;
+	sigemptyset(&s);
+	sigaddset(&s, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &s, &o);
+	sigprocmask(SIG_SETMASK, &o, NULL);
+	nested++;
+	caught = sig;
+}
+
+static void nested_test(void)
+{
+	signal(SIGUSR1, masking);
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR1);
+	go(sleeper, NULL);
+	for (int i = 0; i < 20; i++) {
+		sigprocmask(SIG_BLOCK, &s, NULL);
+		raise(SIGUSR1);
+		sigprocmask(SIG_UNBLOCK, &s, NULL);
+		if (i % 5 == 0)
+			wander();
+	}
+	printf("nested: handler ran %d of 20\n", (int)nested);
+}
+
+/* siglongjmp restores the mask sigsetjmp saved: the program's. */
+static sigjmp_buf jb;
+
+static void jumper(int sig)
+{
+	caught = sig;
+	siglongjmp(jb, 1);
+}
+
+static void siglongjmp_test(void)
+{
+	signal(SIGUSR2, jumper);
+	sigset_t s, cur;
+	sigemptyset(&s);
+	sigaddset(&s, SIGINT);
+	int jumps = 0;
+	if (sigsetjmp(jb, 1) == 0) {
+		sigprocmask(SIG_BLOCK, &s, NULL);
+		wander();
+		raise(SIGUSR2);   /* the handler jumps back with SIGUSR2 blocked */
+	} else {
+		jumps++;
+	}
+	sigprocmask(SIG_BLOCK, NULL, &cur);
+	printf("siglongjmp: jumped %d, SIGINT blocked %d, SIGUSR2 blocked %d\n", jumps,
+	       sigismember(&cur, SIGINT), sigismember(&cur, SIGUSR2));
+}
+
 static void eintr_test(void)
 {
 	struct sigaction sa = { 0 };
@@ -199,8 +265,12 @@ int main(int argc, char **argv)
 		shared_test();
 	else if (!strcmp(mode, "eintr"))
 		eintr_test();
+	else if (!strcmp(mode, "nested"))
+		nested_test();
+	else if (!strcmp(mode, "siglongjmp"))
+		siglongjmp_test();
 	else {
-		fprintf(stderr, "usage: signal_mask pause|sigwait|sigsuspend|shared|eintr\n");
+		fprintf(stderr, "usage: signal_mask pause|sigwait|sigsuspend|shared|eintr|nested|siglongjmp\n");
 		return 1;
 	}
 	return 0;
