@@ -32,6 +32,17 @@ static int acceptx(long nr, int fd, struct sockaddr *addr, socklen_t *len, int f
 	if (!shim_curg())
 		return (int)sc_ret(fd_offg(fd, 'r', &c, true, 0, 0));
 	struct fdref r;
+	if (shim_mainalone()) {
+		fd_peek(fd, &r);
+		long ret = sc_block(&c);
+		if (ret >= 0) {
+			fd_fresh((int)ret);
+			for (int bit = FD_RTIMEO; bit <= FD_WTIMEO; bit <<= 1)
+				if (r.timeo & bit)
+					fd_settimeo((int)ret, bit, true);
+		}
+		return (int)sc_ret(ret);
+	}
 	fd_lookup(fd, &r);
 	/* With SO_RCVTIMEO the kernel must keep the time: leave it blocking. */
 	if ((r.state & FD_KIND) == FD_SOCK && !(r.timeo & FD_RTIMEO))
@@ -95,6 +106,8 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
 	struct sc c = { SYS_connect, { fd, (long)addr, len } };
 	if (!shim_curg())
 		return (int)sc_ret(fd_offg(fd, 'w', &c, true, 0, 0));
+	if (shim_mainalone())
+		return (int)sc_ret(sc_block(&c));
 	struct fdref r;
 	fd_lookup(fd, &r);
 	uint32_t kind = r.state & FD_KIND;

@@ -377,6 +377,8 @@ long fd_io(int fd, int mode, struct sc *c, struct sc *sock, fd_more more, void *
 {
 	if (!shim_curg())
 		return fd_offg(fd, mode, c, true, more, ctx);
+	if (shim_mainalone())
+		return sc_block(c);
 	struct fdref r;
 again:
 	fd_lookup(fd, &r);
@@ -516,7 +518,16 @@ static bool unsee(struct fdslot *s, int fd, int64_t gen)
 
 void fd_fresh(int fd)
 {
-	unsee(slotget(fd, false), fd, -1);
+	struct fdslot *s = slotget(fd, false);
+	unsee(s, fd, -1);
+	/* A hint left for the number (an inherited descriptor closed behind
+	   our back) is not the new description's. */
+	if (s) {
+		slock(s);
+		if ((atomic_load(&s->state) & FD_KIND) == FD_UNSEEN)
+			s->nbhint = HINT_NONE;
+		sunlock(s);
+	}
 }
 
 bool fd_stale(int fd, struct fdref *r)

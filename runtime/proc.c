@@ -57,8 +57,9 @@ static _Atomic bool mainStarted;
 /* Set by the program's first go(). Until then main is its only goroutine,
    and it stays on m0: a C program that never starts a goroutine keeps one
    thread, its __thread variables, pthread_self() and lock ownership, as
-   with plain musl. Waking a second M could only move main elsewhere. */
-static _Atomic bool gostarted;
+   with plain musl. Waking a second M could only move main elsewhere. The
+   libc shim also waits as C does until then (shim_mainalone). */
+_Atomic bool gostarted;
 /* sysmon starts with the program's second goroutine: a program that never
    starts one has nothing to preempt or hand off, and keeps a single thread
    like the ordinary C program it is. */

@@ -322,6 +322,8 @@ hidden p *procresize(int32_t nprocs);
 hidden void checkdead(void);
 hidden void entersyscall(void);
 hidden void entersyscallblock(void);
+/* Set by the program's first go() (proc.c). */
+hidden extern _Atomic bool gostarted;
 hidden void exitsyscall(void);
 
 /* runq.c: local and global run queues, stealing */

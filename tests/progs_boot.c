@@ -346,6 +346,15 @@ Test(ordinary, fork_exec_popen_system)
 	run_free(&r);
 }
 
+Test(ordinary, waits_are_cut_short_by_handlers_as_in_c)
+{
+	const char *a[] = { "waits", NULL };
+	const char *want[] = { "pipe read: EINTR\nsocket recv: EINTR\npoll: EINTR\n"
+			       "nanosleep: EINTR, remainder over 4 s: 1\nSA_RESTART read: 1 'b', alarms 5\n",
+			       NULL };
+	run_ok("ordinary", a, want, LIMIT);
+}
+
 Test(ordinary, files_locks_and_mmap)
 {
 	const char *a[] = { "files", NULL };

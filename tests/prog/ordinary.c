@@ -1,15 +1,74 @@
 /* A program that never starts a goroutine behaves like its musl build:
-   stdio, fork/exec, popen, system, file locks, mmap, signals. Which part
-   runs is chosen by argv[1]. */
+   stdio, fork/exec, popen, system, file locks, mmap, signals, and calls
+   that wait cut short by a handler (EINTR) or restarted (SA_RESTART), on
+   pipes and sockets it made itself, which stay blocking for its children.
+   Which part runs is chosen by argv[1]. */
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+static volatile sig_atomic_t alarms;
+
+static void onalarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+static const char *eintr(long r)
+{
+	return r < 0 && errno == EINTR ? "EINTR" : "no EINTR";
+}
+
+/* Cut short by SIGALRM (no SA_RESTART), as with musl. */
+static void waits(void)
+{
+	struct sigaction sa = { 0 };
+	sa.sa_handler = onalarm;
+	sigaction(SIGALRM, &sa, 0);
+	int p[2], sv[2];
+	if (pipe(p) || socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		exit(1);
+	char c;
+	ualarm(50000, 0);
+	printf("pipe read: %s\n", eintr(read(p[0], &c, 1)));
+	ualarm(50000, 0);
+	printf("socket recv: %s\n", eintr(recv(sv[0], &c, 1, 0)));
+	struct pollfd pf = { .fd = p[0], .events = POLLIN };
+	ualarm(50000, 0);
+	printf("poll: %s\n", eintr(poll(&pf, 1, 5000)));
+	struct timespec req = { 5, 0 }, rem = { 0, 0 };
+	ualarm(50000, 0);
+	long r = nanosleep(&req, &rem);
+	printf("nanosleep: %s, remainder over 4 s: %d\n", eintr(r), rem.tv_sec >= 4);
+	/* With SA_RESTART the read carries on until the data comes. */
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGALRM, &sa, 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* The pipe is still blocking in the kernel for a child. */
+		long fl = syscall(SYS_fcntl, p[1], F_GETFL);
+		usleep(150000);
+		if (write(p[1], fl & O_NONBLOCK ? "n" : "b", 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	ualarm(50000, 0);
+	long n = read(p[0], &c, 1);
+	waitpid(pid, 0, 0);
+	printf("SA_RESTART read: %ld '%c', alarms %d\n", n, n == 1 ? c : '?', (int)alarms);
+}
 
 int main(int argc, char **argv)
 {
@@ -79,6 +138,10 @@ int main(int argc, char **argv)
 		flock(fd, LOCK_UN);
 		close(fd);
 		unlink(path);
+		return 0;
+	}
+	if (strcmp(what, "waits") == 0) {
+		waits();
 		return 0;
 	}
 	printf("usage\n");
