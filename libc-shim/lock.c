@@ -51,24 +51,27 @@ extern hidden volatile int __thread_list_lock;
 
 enum { LOCK_SPIN = 10, WAIT_SPIN = 100 };
 
-/* Sleep while *addr is val, the P given away first on a goroutine. */
-static void lockwait(volatile int *addr, int val, int priv)
+/* Sleep while *addr is val, having given the P away if handoff. */
+static void futexwait(volatile int *addr, int val, int priv, bool handoff)
 {
-	if ((void *)addr == (void *)__malloc_lock || addr == &__thread_list_lock) {
-		rawsyscall6(SYS_futex, (long)addr, SHIM_FUTEX_WAIT | priv, val, 0, 0, 0);
-		return;
-	}
-	shim_futexwait(addr, val, priv);
-}
-
-void shim_futexwait(volatile int *addr, int val, int priv)
-{
-	bool handoff = shim_curg() != 0;
 	if (handoff)
 		entersyscallblock();
 	rawsyscall6(SYS_futex, (long)addr, SHIM_FUTEX_WAIT | priv, val, 0, 0, 0);
 	if (handoff)
 		exitsyscall();
+}
+
+void shim_futexwait(volatile int *addr, int val, int priv)
+{
+	futexwait(addr, val, priv, shim_curg() != 0);
+}
+
+/* musl's locks and waits: malloc's and the thread list's keep the plain
+   wait (see the top of this file). */
+static void lockwait(volatile int *addr, int val, int priv)
+{
+	bool plain = (void *)addr == (void *)__malloc_lock || addr == &__thread_list_lock;
+	futexwait(addr, val, priv, !plain && shim_curg());
 }
 
 void shim_futexwake(volatile int *addr, int n, int priv)

@@ -1358,10 +1358,9 @@ int gort_numcpu(void)
 
 /* ---- System calls ---- */
 
-/* The goroutine is about to block in the kernel: its P may be retaken by
-   sysmon and handed to another M (Go's entersyscall; sp and pc say where,
-   for tracebacks). */
-static void reentersyscall(uintptr_t sp, uintptr_t pc)
+/* The current goroutine enters a system call at sp and pc (for
+   tracebacks); m->locks stays raised until its P is dealt with. */
+static m *syscallmark(uintptr_t sp, uintptr_t pc)
 {
 	g *gp = getg();
 	m *mp = gp->m;
@@ -1370,6 +1369,14 @@ static void reentersyscall(uintptr_t sp, uintptr_t pc)
 	gp->syscallsp = sp;
 	gp->syscallpc = pc;
 	casgstatus(gp, Grunning, Gsyscall);
+	return mp;
+}
+
+/* The goroutine is about to block in the kernel: its P may be retaken by
+   sysmon and handed to another M (Go's entersyscall). */
+static void reentersyscall(uintptr_t sp, uintptr_t pc)
+{
+	m *mp = syscallmark(sp, pc);
 	p *pp = mp->p;
 	pp->m = 0;
 	mp->oldp = pp;
@@ -1403,13 +1410,7 @@ void entersyscallblock(void)
 		reentersyscall((uintptr_t)__builtin_frame_address(0), (uintptr_t)__builtin_return_address(0));
 		return;
 	}
-	g *gp = getg();
-	m *mp = gp->m;
-	mp->locks++;
-	atomic_store_explicit(&gp->syscallintr, 0, memory_order_relaxed);
-	gp->syscallsp = (uintptr_t)__builtin_frame_address(0);
-	gp->syscallpc = (uintptr_t)__builtin_return_address(0);
-	casgstatus(gp, Grunning, Gsyscall);
+	m *mp = syscallmark((uintptr_t)__builtin_frame_address(0), (uintptr_t)__builtin_return_address(0));
 	/* No oldp: the P may be back in Psyscall under another M by the time
 	   we return, and exitsyscallfast must not take it from there. */
 	mp->oldp = 0;
