@@ -60,14 +60,15 @@ build/obj/%.o: %.S runtime/asm.h
 
 # The runtime is one relocatable object whose only global symbols are the
 # public API (go, gort_*), the musl symbols it overrides (any name musl's
-# libc.a defines too) and rt0_go for crt0.o: the rest is made local, so a
+# libc.a defines too), the __wrap_ functions gort.specs's --wrap names, and
+# rt0_go for crt0.o: the rest is made local, so a
 # program may have its own lock(), fatal() or schedule(). Local symbols stay
 # in the symbol table for tracebacks.
 build/gort.keep: $(RT_OBJS) build/gort-all.o
 	{ echo go; echo rt0_go; \
 	  nm -g --defined-only build/gort-all.o | awk 'NF == 3 { print $$3 }' | sort -u > $@.ours; \
 	  nm -g --defined-only $(MUSL_LIBDIR)/libc.a 2>/dev/null | awk 'NF == 3 { print $$3 }' | sort -u > $@.musl; \
-	  grep '^gort_' $@.ours; comm -12 $@.ours $@.musl; } > $@
+	  grep -E '^(gort_|__wrap_)' $@.ours; comm -12 $@.ours $@.musl; } > $@
 	rm -f $@.ours $@.musl
 
 build/gort-all.o: $(RT_OBJS)

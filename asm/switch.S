@@ -16,7 +16,13 @@
  *
  * and g->sched.sp points at it. These are the registers the System V ABI
  * says a callee must preserve; everything else is dead across a call.
- * The current G lives in the thread-local gort_curg, addressed %fs-relative.
+ *
+ * Every G has a thread control block of its own (libc-shim/tcb.c), and
+ * g->tls is its thread pointer: switching to a G loads it into %fs, so the
+ * C library's per-thread state and the program's __thread variables
+ * follow the goroutine from M to M. The thread-local gort_curg of each
+ * block names the G that owns it, so getg() is one %fs-relative load. An
+ * M's g0 owns the thread's own block, the one the C library made.
  */
 #include "../runtime/asm.h"
 
@@ -64,8 +70,13 @@ mcall:
 	mov	M_G0(%rax), %rax		/* m->g0 */
 	cmp	%rax, %rdi
 	je	mcall_on_g0
-	mov	%rax, %fs:gort_curg@tpoff	/* setg(g0) */
-	mov	G_SCHED_SP(%rax), %rsp		/* g0's fixed scheduling sp */
+	mov	G_TLS(%rax), %rdx		/* setg(g0): g0's thread pointer */
+	cmpb	$0, gort_fsgsbase(%rip)
+	je	1f
+	wrfsbase %rdx
+	jmp	2f
+1:	call	settp_syscall
+2:	mov	G_SCHED_SP(%rax), %rsp		/* g0's fixed scheduling sp */
 	xor	%ebp, %ebp
 	call	*%rsi
 	ud2					/* fn returned */
@@ -88,8 +99,13 @@ mcall_on_g0:
 	.type	gogo, @function
 gogo:
 	.cfi_startproc
-	mov	%rdi, %fs:gort_curg@tpoff	/* setg(gp) */
-	mov	G_SCHED_SP(%rdi), %rax
+	mov	G_TLS(%rdi), %rdx		/* setg(gp): gp's thread pointer */
+	cmpb	$0, gort_fsgsbase(%rip)
+	je	3f
+	wrfsbase %rdx
+	jmp	4f
+3:	call	settp_syscall
+4:	mov	G_SCHED_SP(%rdi), %rax
 	test	%rax, %rax
 	jz	gogo_new
 	mov	%rax, %rsp
@@ -110,9 +126,11 @@ gogo:
 	pop	%rcx
 	jmp	*%rcx
 gogo_new:
-	/* A goroutine that never ran: the top of its stack, default FP
-	   control words, and gostartfn with fn in %rbx and arg in %r12. */
+	/* A goroutine that never ran: the top of its stack below its thread
+	   control block, default FP control words, and gostartfn with fn in
+	   %rbx and arg in %r12. */
 	mov	G_STACKHI(%rdi), %rsp
+	sub	gort_tcbreserve(%rip), %rsp
 	and	$-16, %rsp
 	mov	G_M(%rdi), %rax
 	movabs	$FPSTATE_DEFAULT, %rdx
@@ -129,6 +147,35 @@ gogo_new:
 	jmp	gostartfn
 	.cfi_endproc
 	.size	gogo, .-gogo
+
+/*
+ * settp_syscall: %fs base := %rdx by arch_prctl(ARCH_SET_FS), for CPUs or
+ * kernels without FSGSBASE (and valgrind, which does not emulate
+ * wrfsbase). Preserves every register but %rcx and %r11, which the
+ * system call clobbers and the switch does not hold live.
+ */
+	.type	settp_syscall, @function
+settp_syscall:
+	.cfi_startproc
+	push	%rax
+	.cfi_adjust_cfa_offset 8
+	push	%rdi
+	.cfi_adjust_cfa_offset 8
+	push	%rsi
+	.cfi_adjust_cfa_offset 8
+	mov	$0x1002, %edi			/* ARCH_SET_FS */
+	mov	%rdx, %rsi
+	mov	$158, %eax			/* SYS_arch_prctl */
+	syscall
+	pop	%rsi
+	.cfi_adjust_cfa_offset -8
+	pop	%rdi
+	.cfi_adjust_cfa_offset -8
+	pop	%rax
+	.cfi_adjust_cfa_offset -8
+	ret
+	.cfi_endproc
+	.size	settp_syscall, .-settp_syscall
 
 /*
  * gostartfn: the first frame of every goroutine. gogo enters it with fn in

@@ -49,6 +49,7 @@ static int runtime_entry(int argc, char **argv, char **envp)
 	/* m0 and g0 are static: g0 of m0 runs on the process's initial stack. */
 	m0.g0 = &g0_m0;
 	g0_m0.m = &m0;
+	g0_m0.tls = tp;   /* g0 keeps the block musl made; each goroutine gets its own */
 	setg(&g0_m0);
 	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
 	g0_m0.stackhi = sp + 256;
@@ -64,6 +65,7 @@ static int runtime_entry(int argc, char **argv, char **envp)
 	(void)envp;
 
 	t = nanotime();
+	tcbsetup();
 	schedinit();
 	boottrace("schedinit", "gomaxprocs=%d stacksize=%zu (%ld ns)", gomaxprocs, stackdefault,
 	          (long)(nanotime() - t));

@@ -23,6 +23,13 @@ extern "C" {
 int64_t go(void (*fn)(void *arg), void *arg);
 void gort_yield(void);                  /* Go's runtime.Gosched */
 _Noreturn void gort_goexit(void);       /* Go's runtime.Goexit */
+/* Go's runtime.LockOSThread and UnlockOSThread: the calling goroutine runs
+   only on the thread it is on now, and that thread runs nothing else,
+   until as many unlocks as locks; for code that needs the kernel thread
+   itself (gettid, setns, thread-affine libraries). A goroutine that ends
+   locked ends its thread too. No effect on a thread the program made. */
+void gort_lockosthread(void);
+void gort_unlockosthread(void);
 int64_t gort_goid(void);                /* id of the calling goroutine (main is 1) */
 int gort_numgoroutine(void);            /* goroutines of the program that exist now */
 int gort_gomaxprocs(int n);             /* set the P count when n >= 1; returns the previous */

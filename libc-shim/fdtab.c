@@ -60,13 +60,9 @@ static struct fdslot *_Atomic chunks[FD_MAX / FD_CHUNK];
 
 _Atomic int shim_forked;
 
-/* Per-thread id cache for threads that are not Ms (stdio.c's FILE locks). */
-hidden __thread int shim_threadtid;
-
 static void atfork_child(void)
 {
 	atomic_store(&shim_forked, 1);
-	shim_threadtid = (int)rawsyscall6(SYS_gettid, 0, 0, 0, 0, 0, 0);
 }
 
 static struct fdslot *slotget(int fd, bool create);

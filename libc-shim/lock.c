@@ -31,7 +31,7 @@
  * child, malloc's atfork handler): the sign bit says locked, the rest
  * counts the threads inside (the holder and those waiting for it). musl
  * takes no locks at all while the process has one thread, which it says
- * in __libc.need_locks (src/internal/libc.h): 0 none, 1 lock, -1 lock this
+ * in shim_libc.need_locks (src/internal/libc.h): 0 none, 1 lock, -1 lock this
  * once more, then stop (the last other thread has just exited). The
  * fields before need_locks are mirrored to find it.
  */
@@ -39,13 +39,6 @@
 
 #include "shim.h"
 
-struct libc_head {
-	char can_do_threads;
-	char threaded;
-	char secure;
-	volatile signed char need_locks;
-};
-extern hidden struct libc_head __libc;
 extern hidden int __malloc_lock[1];
 extern hidden volatile int __thread_list_lock;
 
@@ -82,13 +75,13 @@ void shim_futexwake(volatile int *addr, int n, int priv)
 hidden void __lock(volatile int *l0)
 {
 	_Atomic int *l = (_Atomic int *)l0;
-	int need = __libc.need_locks;
+	int need = shim_libc.need_locks;
 	if (!need)
 		return;
 	int v = 0;
 	bool took = atomic_compare_exchange_strong(l, &v, INT_MIN + 1);
 	if (need < 0)
-		__libc.need_locks = 0;
+		shim_libc.need_locks = 0;
 	if (took)
 		return;
 	/* Held briefly, as it mostly is: take it the moment it is free,

@@ -20,6 +20,31 @@
 #include "../runtime/runtime.h"
 #include "../runtime/netpoll.h"
 
+/* The head of musl 1.2.3's struct __libc (src/internal/libc.h). */
+struct shim_libc {
+	char can_do_threads;
+	char threaded;
+	char secure;
+	volatile signed char need_locks;
+	int threads_minus_1;
+	size_t *auxv;
+	void *tls_head;
+	size_t tls_size, tls_align, tls_cnt;
+	size_t page_size;
+};
+extern hidden struct shim_libc shim_libc __asm__("__libc");
+
+/* The offset of tid in musl's struct pthread (tcb.c), the thread pointer's
+   target: the calling thread's id to the C library, which for a goroutine
+   is its own (tcb.c), and the owner musl records in locks. */
+#define SHIM_TCB_TID 48
+static inline int shim_selftid(void)
+{
+	int tid;
+	__asm__ volatile("movl %%fs:48, %0" : "=r"(tid));
+	return tid;
+}
+
 /* Set in the child of fork (fdtab.c's pthread_atfork handler): the child
    has one thread and a copy of the runtime's memory, and shares the epoll
    instance with the parent, so it must never schedule or poll. */

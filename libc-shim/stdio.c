@@ -11,16 +11,13 @@
  * on a goroutine the call parks or releases the P, and a descriptor gort
  * switched to O_NONBLOCK does not make stdio report EAGAIN as an error.
  *
- * The catch is the FILE lock, held around those calls, whose owner musl
- * records as the thread id: a goroutine that parks holding it may resume
- * on another M, and meanwhile another goroutine on the first M would take
- * the lock as its own (musl allows a thread to re-enter a FILE it holds,
- * and getc/putc test the owner inline). So before a call that may park
- * the owner is set to OWNER_PARKED, which no thread has (Linux thread ids
- * stay below 2^22), and afterwards to the thread id of the M the goroutine
- * then runs on. And __lockfile, when it must wait for another holder,
- * gives the P away first (lock.c): the holder may be a goroutine waiting
- * for the very P this M would otherwise keep.
+ * The FILE lock, held around those calls, records its owner as the
+ * thread id in the caller's thread control block, which for a goroutine is
+ * its own (tcb.c): a goroutine that parks holding it still owns it when it
+ * resumes on another M, and another goroutine on the first M waits for
+ * it. __lockfile, when it must wait for another holder, gives the P away
+ * first (lock.c): the holder may be a goroutine waiting for the very P this
+ * M would otherwise keep.
  *
  * struct file mirrors the head of musl 1.2.3's struct _IO_FILE
  * (src/internal/stdio_impl.h), which is not installed; tests/prog/
@@ -57,45 +54,14 @@ enum {
 	F_EOF = 16,
 	F_ERR = 32,
 	MAYBE_WAITERS = 0x40000000,
-	OWNER_PARKED = 0x3ffffffe,
 };
-
-hidden extern __thread int shim_threadtid;
-
-/* musl's __pthread_self()->tid, without musl's private headers. */
-static int selftid(void)
-{
-	g *gp = getg();
-	if (gp && gp->m && !atomic_load_explicit(&shim_forked, memory_order_relaxed))
-		return gp->m->tid;
-	if (!shim_threadtid)
-		shim_threadtid = (int)rawsyscall6(SYS_gettid, 0, 0, 0, 0, 0, 0);
-	return shim_threadtid;
-}
-
-/* Swap the owner of f's lock from `from` to `to`, keeping the waiters
-   bit, if `from` owns it. */
-static bool setowner(struct file *f, int from, int to)
-{
-	_Atomic int *l = (_Atomic int *)&f->lock;
-	int old = atomic_load(l);
-	while ((old & ~MAYBE_WAITERS) == from) {
-		if (atomic_compare_exchange_weak(l, &old, to | (old & MAYBE_WAITERS)))
-			return true;
-	}
-	return false;
-}
 
 /* The call c on f's descriptor, for stdio. */
 static long fileio(struct file *f, int mode, struct sc *c, struct sc *sock, fd_more more, void *ctx)
 {
 	if (!shim_curg())
 		return fd_offg(f->fd, mode, c, false, more, ctx);
-	bool parked = f->lock > 0 && setowner(f, selftid(), OWNER_PARKED);
-	long r = fd_io(f->fd, mode, c, sock, more, ctx);
-	if (parked)
-		setowner(f, OWNER_PARKED, selftid());
-	return r;
+	return fd_io(f->fd, mode, c, sock, more, ctx);
 }
 
 hidden size_t __stdio_read(FILE *f0, unsigned char *buf, size_t len)
@@ -175,7 +141,7 @@ hidden int __lockfile(FILE *f0)
 {
 	struct file *f = (struct file *)f0;
 	_Atomic int *l = (_Atomic int *)&f->lock;
-	int tid = selftid();
+	int tid = shim_selftid();
 	int owner = atomic_load(l);
 	if ((owner & ~MAYBE_WAITERS) == tid)
 		return 0;
@@ -187,7 +153,7 @@ hidden int __lockfile(FILE *f0)
 		   still be asleep behind us. The wait may have moved this
 		   goroutine to another M, with another thread id. */
 		owner = 0;
-		if (atomic_compare_exchange_strong(l, &owner, selftid() | MAYBE_WAITERS))
+		if (atomic_compare_exchange_strong(l, &owner, shim_selftid() | MAYBE_WAITERS))
 			return 1;
 		if (!(owner & MAYBE_WAITERS)) {
 			int want = owner;
@@ -204,7 +170,7 @@ hidden bool stdiobusy(FILE *f0)
 {
 	struct file *f = (struct file *)f0;
 	int owner = f->lock;
-	return owner > 0 && (owner & ~MAYBE_WAITERS) != selftid();
+	return owner > 0 && (owner & ~MAYBE_WAITERS) != shim_selftid();
 }
 
 hidden void __unlockfile(FILE *f0)

@@ -74,12 +74,33 @@ void procyield(int n)
 		__asm__ volatile("pause");
 }
 
+/* Read by asm/switch.S: load a G's thread pointer with wrfsbase (the
+   kernel enabled FSGSBASE: AT_HWCAP2 bit 1) rather than arch_prctl.
+   Written once, in osinit. */
+uint8_t gort_fsgsbase;
+
 void osinit(void)
 {
 	ncpu = getproccount();
 	physpagesize = getauxval(AT_PAGESZ);
 	if (physpagesize == 0)
 		physpagesize = 4096;
+	gort_fsgsbase = (getauxval(AT_HWCAP2) & 2) && !debug_nofsgsbase;
+}
+
+uintptr_t gettp(void)
+{
+	uintptr_t tp;
+	__asm__ volatile("mov %%fs:0, %0" : "=r"(tp));
+	return tp;
+}
+
+void settp(uintptr_t tp)
+{
+	if (gort_fsgsbase)
+		__asm__ volatile("wrfsbase %0" : : "r"(tp) : "memory");
+	else
+		rawsyscall6(SYS_arch_prctl, 0x1002 /* ARCH_SET_FS */, (long)tp, 0, 0, 0, 0);
 }
 
 /* Call fn(n, arg), if given, for each numeric entry n of a /proc directory

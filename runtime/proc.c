@@ -34,6 +34,7 @@
 _Static_assert(offsetof(struct g, sched.sp) == G_SCHED_SP, "asm.h G_SCHED_SP");
 _Static_assert(offsetof(struct g, m) == G_M, "asm.h G_M");
 _Static_assert(offsetof(struct g, stackhi) == G_STACKHI, "asm.h G_STACKHI");
+_Static_assert(offsetof(struct g, tls) == G_TLS, "asm.h G_TLS");
 _Static_assert(offsetof(struct g, fn) == G_FN, "asm.h G_FN");
 _Static_assert(offsetof(struct g, arg) == G_ARG, "asm.h G_ARG");
 _Static_assert(offsetof(struct m, g0) == M_G0, "asm.h M_G0");
@@ -216,6 +217,8 @@ static m *mget(void)
 static void *mstart_thread(void *arg)
 {
 	m *mp = arg;
+	/* g0 owns the thread's own control block, the one musl made. */
+	mp->g0->tls = gettp();
 	setg(mp->g0);
 	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
 	mp->g0->stackhi = sp;
@@ -740,6 +743,7 @@ static g *gnew(void)
 		gchunkleft--;
 	}
 	unlock(&allglock);
+	gp->tcbtid = tcbtidnext();
 	return gp;
 }
 
@@ -899,6 +903,10 @@ static void execute(g *gp, bool inheritTime)
 	sigmaskapply(mp);   /* an idle spell, or a change by another goroutine */
 	mp->curg = gp;
 	gp->m = mp;
+	/* A G about to start gets its thread control block here, on the M
+	   that runs it: the first touch of its stack is by this CPU. */
+	if (gp->sched.sp == 0)
+		gp->tls = tcbinit(gp);
 	casgstatus(gp, Grunnable, Grunning);
 	atomic_store_explicit(&gp->preempt, false, memory_order_relaxed);
 	if (!inheritTime)
@@ -1109,12 +1117,99 @@ top:;
 	goto top;
 }
 
+/*
+ * Locked goroutines (Go's LockOSThread). A G locked to an M runs only
+ * there, and that M runs nothing else: when the G parks, the M gives its
+ * P away and sleeps (stoplockedm); whoever finds the G runnable hands the
+ * M a P instead of running it (startlockedm). A G that exits locked takes
+ * its M with it (mexit).
+ */
+static void stoplockedm(void)
+{
+	m *mp = getg()->m;
+	if (mp->p)
+		handoffp(releasep());
+	lock(&sched.lock);
+	sched.nmidlelocked++;
+	checkdead();
+	unlock(&sched.lock);
+	mp->blocked = true;
+	sigmaskidle(mp);
+	notesleep(&mp->park);
+	mp->blocked = false;
+	noteclear(&mp->park);
+	if (readgstatus(mp->lockedg) != Grunnable)
+		throw("stoplockedm: inconsistent locking");
+	acquirep(mp->nextp);
+	mp->nextp = 0;
+}
+
+static void startlockedm(g *gp)
+{
+	m *mp = getg()->m, *lm = gp->lockedm;
+	if (lm == mp)
+		throw("startlockedm: locked to me");
+	lock(&sched.lock);
+	sched.nmidlelocked--;
+	unlock(&sched.lock);
+	lm->nextp = releasep();
+	notewakeup(&lm->park);
+	stopm();
+}
+
+/* The M of a G that exited locked ends with it: its thread state may be
+   anything the G left it in (Go's mexit). m0's thread cannot end without
+   ending the process, so it sleeps for good instead. */
+static _Noreturn void mexit(m *mp)
+{
+	handoffp(releasep());
+	lock(&sched.lock);
+	sched.nmfreed++;
+	checkdead();
+	unlock(&sched.lock);
+	if (mp == &m0) {
+		sigmaskidle(mp);
+		for (;;)
+			notesleep(&mp->park);
+	}
+	pthread_exit(0);
+}
+
+void gort_lockosthread(void)
+{
+	g *gp = getg();
+	/* A thread of the program's own is its own thread already. */
+	if (!gp || !gp->m || gp == gp->m->g0)
+		return;
+	if (gp->lockedext == UINT32_MAX)
+		fatal("LockOSThread nesting overflow");
+	gp->lockedext++;
+	gp->lockedm = gp->m;
+	gp->m->lockedg = gp;
+}
+
+void gort_unlockosthread(void)
+{
+	g *gp = getg();
+	if (!gp || !gp->m || gp == gp->m->g0 || gp->lockedext == 0)
+		return;
+	if (--gp->lockedext == 0) {
+		gp->m->lockedg = 0;
+		gp->lockedm = 0;
+	}
+}
+
 /* One round of scheduling: find a runnable goroutine and run it. */
 void schedule(void)
 {
 	m *mp = getg()->m;
 	if (mp->locks)
 		throw("schedule: holding locks");
+	/* This M runs only its locked G: wait until it is runnable. */
+	if (unlikely(mp->lockedg)) {
+		stoplockedm();
+		execute(mp->lockedg, false);
+	}
 top:;
 	p *pp = mp->p;
 	if (atomic_load(&sched.gcwaiting)) {
@@ -1149,6 +1244,11 @@ top:;
 		gp = findrunnable(&inheritTime);
 	if (mp->spinning)
 		resetspinning();
+	/* A locked G runs only on its own M: hand it our P. */
+	if (unlikely(gp->lockedm)) {
+		startlockedm(gp);
+		goto top;
+	}
 	execute(gp, inheritTime);
 }
 
@@ -1294,15 +1394,22 @@ static void goexit0(g *gp)
 	gp->waitreason = 0;
 	gp->param = 0;
 	gp->waiting = 0;
+	bool locked = gp->lockedm != 0;
+	gp->lockedm = 0;
+	gp->lockedext = 0;
+	mp->lockedg = 0;
 	/* main's stack is the size of a thread's: not for reuse. */
 	if (!gp->ismain)
 		gfput(mp->p, gp);
+	if (unlikely(locked))
+		mexit(mp);
 	schedule();
 }
 
 void goexit1(void) __attribute__((used, noreturn));
 void goexit1(void)
 {
+	tcbexit(getg());
 	mcall(goexit0);
 	__builtin_unreachable();
 }
@@ -1444,6 +1551,13 @@ static void exitsyscall0(g *gp)
 	dropg();
 	lock(&sched.lock);
 	p *pp = atomic_load(&sched.gcwaiting) ? 0 : pidleget();
+	if (!pp && gp->lockedm) {
+		/* Wait on this M for a P to run gp. */
+		globrunqput(gp);
+		unlock(&sched.lock);
+		stoplockedm();
+		execute(gp, false);
+	}
 	/* main alone stays on m0 (gostarted): the M that took its P while it
 	   was in the kernel has nothing to run and gives the P up shortly. */
 	while (!pp && gp->ismain && !atomic_load_explicit(&gostarted, memory_order_relaxed) &&
@@ -1495,7 +1609,8 @@ void checkdead(void)
 {
 	if (!atomic_load(&mainStarted))
 		return;
-	int32_t run = (int32_t)sched.mnext - sched.nmidle - nmsys + sched.nretaking;
+	int32_t run = (int32_t)sched.mnext - sched.nmidle - sched.nmidlelocked - sched.nmfreed - nmsys +
+	              sched.nretaking;
 	if (run > 0)
 		return;
 	if (run < 0)
@@ -1529,7 +1644,7 @@ void checkdead(void)
 	   channel, unlock a mutex): with one, nobody can tell a deadlock from
 	   a wait, as with Go's cgo threads. */
 	int threads = threadcount();
-	if (threads < 0 || threads > sched.mnext)
+	if (threads < 0 || threads > sched.mnext - sched.nmfreed)
 		return;
 	unlock(&sched.lock);
 	fatal("all goroutines are asleep - deadlock!");

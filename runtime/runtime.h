@@ -107,6 +107,7 @@ struct g {
 	sudog *waiting;           /* select: sudogs it is queued with */
 	g *schedlink;             /* run queue and free list link */
 	/* Second line on: starting, exiting, tracebacks, system calls. */
+	uintptr_t tls;            /* thread pointer while it runs (asm/switch.S; tcb.c) */
 	uintptr_t stacklo;        /* lowest usable address of the stack */
 	uintptr_t stackhi;        /* one past the highest */
 	int64_t goid;
@@ -123,6 +124,9 @@ struct g {
 	_Atomic uint32_t syscallintr; /* our SIGURG hit it in a system call (signal.c) */
 	uint32_t bpskip;          /* go(): spawns before the next back-pressure yield */
 	uint32_t bpinterval;      /* go(): current back-off of those yields */
+	int tcbtid;               /* its thread id to the C library (tcb.c), fixed at gnew */
+	uint32_t lockedext;       /* gort_lockosthread nesting; owner only */
+	m *lockedm;               /* the M it is locked to, or NULL; owner only */
 } __attribute__((aligned(64)));
 
 struct m {
@@ -146,6 +150,7 @@ struct m {
 	void (*mstartfn)(void);   /* run first by a new M (sysmon) */
 	void *gsignal;            /* signal stack memory */
 	uint32_t sigmaskgen;      /* the program's mask this thread has applied (signal.c); 0 none */
+	g *lockedg;               /* the G locked to this M (gort_lockosthread), or NULL */
 };
 
 enum pstatus {
@@ -237,6 +242,8 @@ struct schedt {
 	   counts as a running M for checkdead until the hand-off is done (the
 	   P is owned by nobody meanwhile; Go's incidlelocked(-1) in retake). */
 	int32_t nretaking;
+	int32_t nmidlelocked;       /* Ms waiting for their locked G to be runnable */
+	int32_t nmfreed;            /* Ms gone with the locked G that exited on them */
 	int64_t mnext;              /* number of Ms made, next id */
 	int32_t maxmcount;
 	p *pidle;                   /* idle Ps */
@@ -366,6 +373,20 @@ hidden int gettid_(void);
 hidden void usleep_(int64_t us);
 hidden long rawsyscall6(long n, long a1, long a2, long a3, long a4, long a5, long a6);
 hidden int procdir(const char *path, void (*fn)(long n, void *arg), void *arg);
+hidden uintptr_t gettp(void);           /* this thread's pointer (%fs base) */
+hidden void settp(uintptr_t tp);        /* load one: wrfsbase, or arch_prctl */
+hidden extern uint8_t gort_fsgsbase;    /* wrfsbase may be used (asm/switch.S) */
+
+/* libc-shim/tcb.c: every goroutine a thread to the C library. A G's
+   thread control block and static TLS sit in the top gort_tcbreserve
+   bytes of its stack; tcbinit lays them out (for a G about to start)
+   and returns the thread pointer; tcbexit runs the C library's
+   thread-exit duties (pthread key destructors) on the goroutine. */
+hidden extern uintptr_t gort_tcbreserve;
+hidden void tcbsetup(void);
+hidden uintptr_t tcbinit(g *gp);
+hidden void tcbexit(g *gp);
+hidden int tcbtidnext(void);
 
 /* stack.c */
 hidden bool stackalloc(g *gp, size_t size);  /* false: out of memory */
@@ -413,6 +434,7 @@ hidden extern int32_t debug_schedtrace;
 hidden extern int32_t debug_scheddetail;
 hidden extern int32_t debug_boottrace;
 hidden extern int32_t debug_asyncpreemptoff;
+hidden extern int32_t debug_nofsgsbase;
 hidden void parsedebugvars(char **envp);
 hidden void schedtrace(bool detailed);
 hidden void boottrace(const char *step, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

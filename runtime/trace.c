@@ -15,6 +15,7 @@ int32_t debug_schedtrace;
 int32_t debug_scheddetail;
 int32_t debug_boottrace;
 int32_t debug_asyncpreemptoff;
+int32_t debug_nofsgsbase;   /* switch thread pointers with arch_prctl, as without FSGSBASE */
 
 static int64_t boottrace_t0;
 static int64_t boottrace_last;
@@ -64,6 +65,8 @@ void parsedebugvars(char **envp)
 					debug_boottrace = v;
 				else if (klen == 15 && strncmp(s, "asyncpreemptoff", 15) == 0)
 					debug_asyncpreemptoff = v;
+				else if (klen == 10 && strncmp(s, "nofsgsbase", 10) == 0)
+					debug_nofsgsbase = v;
 			}
 		}
 		s = end ? end + 1 : 0;
