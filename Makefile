@@ -45,7 +45,7 @@ SAMPLES := $(SAMPLE_SRCS:samples/%.c=build/samples/%)
 # compiler (see tests/unit_support.c for what stands in for the rest).
 CRIT_PROG_SRCS := $(wildcard tests/progs_*.c)
 CRIT_UNIT_SRCS := $(filter-out tests/harness.c tests/unit_support.c $(CRIT_PROG_SRCS),$(wildcard tests/*.c))
-UNIT_RT := runtime/runq.c runtime/lock_futex.c runtime/os_linux.c runtime/stack.c tests/unit_support.c
+UNIT_RT := runtime/runq.c runtime/lock_futex.c runtime/os_linux.c runtime/stack.c runtime/dwarfline.c tests/unit_support.c
 CRIT_BINS := $(CRIT_UNIT_SRCS:tests/%.c=build/tests/unit_%) $(CRIT_PROG_SRCS:tests/%.c=build/tests/%)
 
 all: $(LIBS) lib/kernel $(GORTCC)
@@ -102,6 +102,21 @@ build/tests/prog/%: tests/prog/%.c $(wildcard tests/prog/*.h) $(LIBS) $(GORTCC)
 	@mkdir -p $(dir $@)
 	$(GORTCC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -o $@ $<
 
+# The file:line test's program also without -g, stripped, and with DWARF 4
+# (tests/progs_fileline.c).
+FILELINE_VARIANTS := $(addprefix build/tests/prog/trace_fileline-,nodebug stripped dwarf4)
+
+build/tests/prog/trace_fileline-nodebug: tests/prog/trace_fileline.c $(LIBS) $(GORTCC)
+	@mkdir -p $(dir $@)
+	$(GORTCC) $(WARN) -O2 -D_GNU_SOURCE -o $@ $<
+
+build/tests/prog/trace_fileline-stripped: build/tests/prog/trace_fileline
+	strip -o $@ $<
+
+build/tests/prog/trace_fileline-dwarf4: tests/prog/trace_fileline.c $(LIBS) $(GORTCC)
+	@mkdir -p $(dir $@)
+	$(GORTCC) $(WARN) $(CFLAGS) -gdwarf-4 -D_GNU_SOURCE -o $@ $<
+
 build/samples/%: samples/%.c $(LIBS) $(GORTCC)
 	@mkdir -p $(dir $@)
 	$(GORTCC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -o $@ $<
@@ -143,7 +158,7 @@ demo: setup all build/samples/hello
 
 samples: $(SAMPLES)
 
-check: all $(PROGS) $(SAMPLES) $(CRIT_BINS)
+check: all $(PROGS) $(FILELINE_VARIANTS) $(SAMPLES) $(CRIT_BINS)
 	@fail=0; for t in $(CRIT_BINS); do \
 		echo "== $$t"; GORT_BUILD=build ./$$t --jobs 2 || fail=1; \
 	done; \

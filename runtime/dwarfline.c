@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "dwarfline.h"
 #include "runtime.h"
 
 /* One row of the table: the rows from pc up to the next row's pc come from
@@ -37,12 +38,6 @@ struct linerow {
 struct rd {
 	const uint8_t *p, *end;
 	bool bad;
-};
-
-/* The sections strings may live in (version 5). */
-struct sects {
-	const uint8_t *linestr, *str;
-	size_t nlinestr, nstr;
 };
 
 /* Both passes run the same code: the counting pass has rows == NULL and
@@ -63,6 +58,8 @@ struct build {
 static const struct linerow *rows;
 static const char *const *files;
 static size_t nrows, nfiles;
+static void *tabmem;   /* the mapping that holds them */
+static size_t tabsize;
 
 static void skip(struct rd *r, uint64_t n)
 {
@@ -141,10 +138,12 @@ static const char *secstr(const uint8_t *sec, size_t n, uint64_t off)
 	return (const char *)sec + off;
 }
 
-/* Read one attribute of a version 5 directory or file entry in the given
-   DW_FORM: a string into *s, a number into *v. False for a form a line
-   table may not use, since its size is then unknown. */
-static bool rdform(struct rd *r, uint64_t form, bool is64, const struct sects *sc, const char **s, uint64_t *v)
+/* Read one attribute value in the given DW_FORM: a string into *s, a
+   number into *v, anything else skipped. offsize is 8 in 64-bit DWARF, else
+   4; refaddr is the size of a DW_FORM_ref_addr. False for a form unknown,
+   since its size then is too. */
+static bool rdform(struct rd *r, uint64_t form, int offsize, int addrsize, int refaddr,
+                   const struct dwarfsects *sc, const char **s, uint64_t *v)
 {
 	*s = 0;
 	*v = 0;
@@ -153,55 +152,174 @@ static bool rdform(struct rd *r, uint64_t form, bool is64, const struct sects *s
 		*s = rdstr(r);
 		break;
 	case 0x1f: /* DW_FORM_line_strp */
-		*s = secstr(sc->linestr, sc->nlinestr, rdn(r, is64 ? 8 : 4));
+		*s = secstr(sc->linestr, sc->nlinestr, rdn(r, offsize));
 		break;
 	case 0x0e: /* DW_FORM_strp */
-		*s = secstr(sc->str, sc->nstr, rdn(r, is64 ? 8 : 4));
+		*s = secstr(sc->str, sc->nstr, rdn(r, offsize));
 		break;
+	case 0x17: /* DW_FORM_sec_offset */
+	case 0x1d: /* DW_FORM_strp_sup */
+	case 0x1f01: /* DW_FORM_GNU_ref_alt */
+	case 0x1f02: /* DW_FORM_GNU_strp_alt */
+		*v = rdn(r, offsize);
+		break;
+	case 0x10: /* DW_FORM_ref_addr */
+		*v = rdn(r, refaddr);
+		break;
+	case 0x01: /* DW_FORM_addr */
+		*v = rdn(r, addrsize);
+		break;
+	/* The strx forms need .debug_str_offsets: such a name stays unknown. */
 	case 0x0b: /* DW_FORM_data1 */
-	case 0x25: /* DW_FORM_strx1: needs .debug_str_offsets; the name stays unknown */
+	case 0x0c: /* DW_FORM_flag */
+	case 0x11: /* DW_FORM_ref1 */
+	case 0x25: /* DW_FORM_strx1 */
+	case 0x29: /* DW_FORM_addrx1 */
 		*v = rdn(r, 1);
 		break;
 	case 0x05: /* DW_FORM_data2 */
+	case 0x12: /* DW_FORM_ref2 */
 	case 0x26: /* DW_FORM_strx2 */
+	case 0x2a: /* DW_FORM_addrx2 */
 		*v = rdn(r, 2);
 		break;
 	case 0x27: /* DW_FORM_strx3 */
-		rdn(r, 3);
+	case 0x2b: /* DW_FORM_addrx3 */
+		*v = rdn(r, 3);
 		break;
 	case 0x06: /* DW_FORM_data4 */
+	case 0x13: /* DW_FORM_ref4 */
+	case 0x1c: /* DW_FORM_ref_sup4 */
 	case 0x28: /* DW_FORM_strx4 */
+	case 0x2c: /* DW_FORM_addrx4 */
 		*v = rdn(r, 4);
 		break;
 	case 0x07: /* DW_FORM_data8 */
+	case 0x14: /* DW_FORM_ref8 */
+	case 0x20: /* DW_FORM_ref_sig8 */
+	case 0x24: /* DW_FORM_ref_sup8 */
 		*v = rdn(r, 8);
 		break;
 	case 0x1e: /* DW_FORM_data16 (an MD5) */
 		skip(r, 16);
 		break;
 	case 0x0f: /* DW_FORM_udata */
+	case 0x15: /* DW_FORM_ref_udata */
 	case 0x1a: /* DW_FORM_strx */
+	case 0x1b: /* DW_FORM_addrx */
+	case 0x22: /* DW_FORM_loclistx */
+	case 0x23: /* DW_FORM_rnglistx */
+	case 0x1f20: /* DW_FORM_GNU_addr_index */
+	case 0x1f21: /* DW_FORM_GNU_str_index */
 		*v = uleb(r);
 		break;
 	case 0x0d: /* DW_FORM_sdata */
 		sleb(r);
 		break;
+	case 0x19: /* DW_FORM_flag_present */
+	case 0x21: /* DW_FORM_implicit_const: the value is in the abbreviation */
+		break;
 	case 0x09: /* DW_FORM_block */
+	case 0x18: /* DW_FORM_exprloc */
 		skip(r, uleb(r));
 		break;
 	case 0x0a: /* DW_FORM_block1 */
 		skip(r, rdn(r, 1));
 		break;
-	default:
+	case 0x03: /* DW_FORM_block2 */
+		skip(r, rdn(r, 2));
+		break;
+	case 0x04: /* DW_FORM_block4 */
+		skip(r, rdn(r, 4));
+		break;
+	default:   /* DW_FORM_indirect too: not worth following here */
 		r->bad = true;
 		return false;
 	}
 	return !r->bad;
 }
 
+/* The compilation directory of the unit whose line table is at off in
+   .debug_line, from its DW_TAG_compile_unit entry's DW_AT_comp_dir in
+   .debug_info: version 4's line table does not hold it, and its files in
+   directory 0 are relative to it. NULL if it cannot be found. */
+static const char *compdir(const struct dwarfsects *sc, uint64_t off)
+{
+	struct rd all = { sc->info, sc->info + sc->ninfo, false };
+	while (sc->info && all.p < all.end && !all.bad) {
+		uint64_t len = rdn(&all, 4);
+		int offsize = 4;
+		if (len == 0xffffffff) {
+			len = rdn(&all, 8);
+			offsize = 8;
+		} else if (len >= 0xfffffff0) {
+			return 0;
+		}
+		if (all.bad || len > (uint64_t)(all.end - all.p))
+			return 0;
+		struct rd u = { all.p, all.p + len, false };
+		all.p += len;
+		int version = (int)rdn(&u, 2), addrsize;
+		uint64_t abbrev;
+		if (version < 2 || version > 5)
+			continue;
+		if (version < 5) {
+			abbrev = rdn(&u, offsize);
+			addrsize = (int)rdn(&u, 1);
+		} else {
+			int type = (int)rdn(&u, 1);
+			addrsize = (int)rdn(&u, 1);
+			abbrev = rdn(&u, offsize);
+			if (type != 1 && type != 3)   /* only full and partial units */
+				continue;
+		}
+		uint64_t code = uleb(&u);
+		if (u.bad || addrsize > 8 || !sc->abbrev || abbrev >= sc->nabbrev || code == 0)
+			continue;
+		/* Find the entry's abbreviation: (code, tag, children, pairs). */
+		struct rd a = { sc->abbrev + abbrev, sc->abbrev + sc->nabbrev, false };
+		bool found = false;
+		while (!found && !a.bad) {
+			uint64_t c = uleb(&a);
+			if (c == 0)
+				break;
+			uleb(&a);      /* tag */
+			rdn(&a, 1);    /* children */
+			found = c == code;
+			for (uint64_t at = 1, fm = 1; !found && (at || fm) && !a.bad;) {
+				at = uleb(&a), fm = uleb(&a);
+				if (fm == 0x21)
+					sleb(&a);
+			}
+		}
+		if (!found || a.bad)
+			continue;
+		const char *dir = 0;
+		uint64_t stmt = UINT64_MAX;
+		for (;;) {
+			uint64_t at = uleb(&a), fm = uleb(&a);
+			if (a.bad || (at == 0 && fm == 0))
+				break;
+			if (fm == 0x21)
+				sleb(&a);
+			const char *str;
+			uint64_t v;
+			if (!rdform(&u, fm, offsize, addrsize, version == 2 ? addrsize : offsize, sc, &str, &v))
+				break;
+			if (at == 0x10) /* DW_AT_stmt_list */
+				stmt = v;
+			else if (at == 0x1b) /* DW_AT_comp_dir */
+				dir = str;
+		}
+		if (stmt == off)
+			return dir;
+	}
+	return 0;
+}
+
 /* A version 5 entry: fmt holds nfmt (content type, form) pairs. Gives its
    DW_LNCT_path and DW_LNCT_directory_index. */
-static bool entry5(struct rd *r, struct rd fmt, int nfmt, bool is64, const struct sects *sc,
+static bool entry5(struct rd *r, struct rd fmt, int nfmt, bool is64, const struct dwarfsects *sc,
                    const char **path, uint64_t *dir)
 {
 	*path = 0;
@@ -210,7 +328,7 @@ static bool entry5(struct rd *r, struct rd fmt, int nfmt, bool is64, const struc
 		uint64_t type = uleb(&fmt), form = uleb(&fmt);
 		const char *s;
 		uint64_t v;
-		if (fmt.bad || !rdform(r, form, is64, sc, &s, &v))
+		if (fmt.bad || !rdform(r, form, is64 ? 8 : 4, 8, is64 ? 8 : 4, sc, &s, &v))
 			return false;
 		if (type == 1) /* DW_LNCT_path */
 			*path = s;
@@ -303,7 +421,7 @@ static void endseq(struct build *b, uint64_t pc, bool drop)
 }
 
 /* Read one unit's header and file names, then run its line program. */
-static void unit(struct build *b, struct rd *u, bool is64, const struct sects *sc)
+static void unit(struct build *b, struct rd *u, uint64_t off, bool is64, const struct dwarfsects *sc)
 {
 	int version = (int)rdn(u, 2);
 	if (version < 2 || version > 5)
@@ -333,6 +451,9 @@ static void unit(struct build *b, struct rd *u, bool is64, const struct sects *s
 	   from 0 in it; base is the unit's first file in the global list. */
 	size_t base = b->nfiles, nunit = 0;
 	if (version < 5) {
+		const char *dir0 = compdir(sc, off);
+		if (dir0 && dir0[0] != '/')
+			dir0 = 0;
 		struct rd dirs = h;
 		while (!h.bad && h.p < h.end && *h.p)
 			rdstr(&h);
@@ -344,8 +465,7 @@ static void unit(struct build *b, struct rd *u, bool is64, const struct sects *s
 			uleb(&h);   /* length */
 			if (h.bad)
 				break;
-			/* Directory 0 is the compilation directory, which version 4
-			   keeps in .debug_info, not here: the name stays as compiled. */
+			/* Directory 0 is the compilation directory, dir0. */
 			const char *dir = 0;
 			struct rd d = dirs;
 			for (uint64_t i = 1; i <= di && !d.bad; i++) {
@@ -353,7 +473,7 @@ static void unit(struct build *b, struct rd *u, bool is64, const struct sects *s
 				if (dir && !dir[0])
 					dir = 0, d.bad = true;
 			}
-			addfile(b, 0, d.bad ? 0 : dir, name);
+			addfile(b, dir0, d.bad ? 0 : dir, name);
 			nunit++;
 		}
 	} else {
@@ -452,10 +572,11 @@ static void unit(struct build *b, struct rd *u, bool is64, const struct sects *s
 	endseq(b, pc, true);
 }
 
-static void parse(struct build *b, const uint8_t *line, size_t nline, const struct sects *sc)
+static void parse(struct build *b, const struct dwarfsects *sc)
 {
-	struct rd all = { line, line + nline, false };
+	struct rd all = { sc->line, sc->line + sc->nline, false };
 	while (all.p < all.end && !all.bad) {
+		uint64_t off = (uint64_t)(all.p - sc->line);
 		uint64_t len = rdn(&all, 4);
 		bool is64 = false;
 		if (len == 0xffffffff) {
@@ -468,7 +589,7 @@ static void parse(struct build *b, const uint8_t *line, size_t nline, const stru
 			return;
 		struct rd u = { all.p, all.p + len, false };
 		all.p += len;
-		unit(b, &u, is64, sc);
+		unit(b, &u, off, is64, sc);
 	}
 }
 
@@ -511,21 +632,24 @@ static void sortrows(struct linerow *a, size_t n)
 
 /* Build the table from the sections of the mapped executable. Without
    memory for it, tracebacks go on without lines. */
-hidden void linetabinit(const uint8_t *line, size_t nline, const uint8_t *linestr, size_t nlinestr,
-                        const uint8_t *str, size_t nstr)
+void linetabinit(const struct dwarfsects *sc)
 {
-	struct sects sc = { linestr, str, nlinestr, nstr };
 	struct build b = { 0 };
 	nrows = 0;
-	if (!line || !nline)
+	if (tabmem)   /* only tests build twice */
+		munmap(tabmem, tabsize);
+	tabmem = 0;
+	if (!sc->line || !sc->nline)
 		return;
-	parse(&b, line, nline, &sc);
+	parse(&b, sc);
 	if (!b.nrows)
 		return;
 	size_t size = b.nrows * sizeof *b.rows + b.nfiles * sizeof *b.files + b.nbytes;
 	char *mem = mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)
 		return;
+	tabmem = mem;
+	tabsize = size;
 	struct build f = { 0 };
 	f.rows = (struct linerow *)mem;
 	f.files = (const char **)(mem + b.nrows * sizeof *b.rows);
@@ -533,7 +657,7 @@ hidden void linetabinit(const uint8_t *line, size_t nline, const uint8_t *linest
 	f.maxrows = b.nrows;
 	f.maxfiles = b.nfiles;
 	f.maxbytes = b.nbytes;
-	parse(&f, line, nline, &sc);
+	parse(&f, sc);
 	sortrows(f.rows, f.nrows);
 	files = f.files;
 	nfiles = f.nfiles < f.maxfiles ? f.nfiles : f.maxfiles;
@@ -543,7 +667,7 @@ hidden void linetabinit(const uint8_t *line, size_t nline, const uint8_t *linest
 
 /* The file and line pc comes from, or NULL (and no line) when the table
    has nothing for it. */
-hidden const char *pcfileline(uintptr_t pc, int *line)
+const char *pcfileline(uintptr_t pc, int *line)
 {
 	size_t lo = 0, hi = nrows;
 	while (lo < hi) {   /* the first row past pc */

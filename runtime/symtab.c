@@ -18,11 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dwarfline.h"
 #include "runtime.h"
-
-hidden void linetabinit(const uint8_t *line, size_t nline, const uint8_t *linestr, size_t nlinestr,
-                        const uint8_t *str, size_t nstr);
-hidden const char *pcfileline(uintptr_t pc, int *line);
 
 static int loaded;   /* 0 not tried, 1 mapped, 2 read with pread, -1 unavailable */
 static const Elf64_Sym *syms;  /* mapped: the symbols and their names */
@@ -84,12 +81,14 @@ static const uint8_t *section(const char *base, size_t size, const char *name, s
 
 static void loadlines(const char *base, size_t size)
 {
-	size_t nline = 0, nlinestr = 0, nstr = 0;
-	const uint8_t *line = section(base, size, ".debug_line", &nline);
-	const uint8_t *linestr = section(base, size, ".debug_line_str", &nlinestr);
-	const uint8_t *str = section(base, size, ".debug_str", &nstr);
-	if (line)
-		linetabinit(line, nline, linestr, nlinestr, str, nstr);
+	struct dwarfsects sc = { 0 };
+	sc.line = section(base, size, ".debug_line", &sc.nline);
+	sc.linestr = section(base, size, ".debug_line_str", &sc.nlinestr);
+	sc.str = section(base, size, ".debug_str", &sc.nstr);
+	sc.info = section(base, size, ".debug_info", &sc.ninfo);
+	sc.abbrev = section(base, size, ".debug_abbrev", &sc.nabbrev);
+	if (sc.line)
+		linetabinit(&sc);
 }
 
 static void load(void)
