@@ -29,7 +29,9 @@ RTFLAGS := $(WARN) $(CFLAGS) -D_GNU_SOURCE -fno-omit-frame-pointer -fno-asynchro
 	-Iruntime -Iinclude
 GORTCC := bin/gortcc
 
-RT_SRCS := $(wildcard runtime/*.c) $(wildcard libc-shim/*.c) $(wildcard crt/*.c)
+# dwarfline.c reads DWARF line tables, which only a -g build has: the
+# runtime for builds without -g (libgort.a) has dwarfline_none.c instead.
+RT_SRCS := $(filter-out runtime/dwarfline%.c,$(wildcard runtime/*.c)) $(wildcard libc-shim/*.c) $(wildcard crt/*.c)
 RT_ASM := $(wildcard asm/*.S)
 RT_OBJS := $(RT_SRCS:%.c=build/obj/%.o) $(RT_ASM:%.S=build/obj/%.o)
 HDRS := $(wildcard runtime/*.h) $(wildcard libc-shim/*.h) include/gort.h
@@ -70,21 +72,31 @@ build/gort.keep: $(RT_OBJS) build/gort-all.o
 	  grep '^gort_' $@.ours; comm -12 $@.ours $@.musl; } > $@
 	rm -f $@.ours $@.musl
 
-build/gort-all.o: $(RT_OBJS)
+build/gort-all.o: $(RT_OBJS) build/obj/runtime/dwarfline.o
+	ld -r -o $@ $^
+
+build/nolines/gort-all.o: $(RT_OBJS) build/obj/runtime/dwarfline_none.o
+	@mkdir -p $(dir $@)
 	ld -r -o $@ $^
 
 build/gort.o: build/gort-all.o build/gort.keep
 	objcopy --keep-global-symbols=build/gort.keep $< $@
 
-# Two archives: gortcc links the one without DWARF unless the program is
-# built with -g, so that a plain build stays small.
+build/nolines/gort.o: build/nolines/gort-all.o build/gort.keep
+	objcopy --strip-debug --keep-global-symbols=build/gort.keep $< $@
+
+# Two archives: gortcc links the one without DWARF (and without the line
+# table reader) unless the program is built with -g, so that a plain build
+# stays small.
 lib/libgort-debug.a: build/gort.o
 	@mkdir -p lib
 	rm -f $@
 	ar rcs $@ $^
 
-lib/libgort.a: lib/libgort-debug.a
-	strip --strip-debug -o $@ $<
+lib/libgort.a: build/nolines/gort.o
+	@mkdir -p lib
+	rm -f $@
+	ar rcs $@ $^
 
 lib/crt0.o: crt/start.S
 	@mkdir -p lib
