@@ -29,7 +29,9 @@ RTFLAGS := $(WARN) $(CFLAGS) -D_GNU_SOURCE -fno-omit-frame-pointer -fno-asynchro
 	-Iruntime -Iinclude
 GORTCC := bin/gortcc
 
-RT_SRCS := $(wildcard runtime/*.c) $(wildcard libc-shim/*.c) $(wildcard crt/*.c)
+# dwarfline.c reads DWARF line tables, which only a -g build has: the
+# runtime for builds without -g (libgort.a) has dwarfline_none.c instead.
+RT_SRCS := $(filter-out runtime/dwarfline%.c,$(wildcard runtime/*.c)) $(wildcard libc-shim/*.c) $(wildcard crt/*.c)
 RT_ASM := $(wildcard asm/*.S)
 RT_OBJS := $(RT_SRCS:%.c=build/obj/%.o) $(RT_ASM:%.S=build/obj/%.o)
 HDRS := $(wildcard runtime/*.h) $(wildcard libc-shim/*.h) include/gort.h
@@ -45,7 +47,7 @@ SAMPLES := $(SAMPLE_SRCS:samples/%.c=build/samples/%)
 # compiler (see tests/unit_support.c for what stands in for the rest).
 CRIT_PROG_SRCS := $(wildcard tests/progs_*.c)
 CRIT_UNIT_SRCS := $(filter-out tests/harness.c tests/unit_support.c $(CRIT_PROG_SRCS),$(wildcard tests/*.c))
-UNIT_RT := runtime/runq.c runtime/lock_futex.c runtime/os_linux.c runtime/stack.c tests/unit_support.c
+UNIT_RT := runtime/runq.c runtime/lock_futex.c runtime/os_linux.c runtime/stack.c runtime/dwarfline.c tests/unit_support.c
 CRIT_BINS := $(CRIT_UNIT_SRCS:tests/%.c=build/tests/unit_%) $(CRIT_PROG_SRCS:tests/%.c=build/tests/%)
 
 all: $(LIBS) lib/kernel $(GORTCC)
@@ -71,21 +73,31 @@ build/gort.keep: $(RT_OBJS) build/gort-all.o
 	  grep -E '^(gort_|__wrap_)' $@.ours; comm -12 $@.ours $@.musl; } > $@
 	rm -f $@.ours $@.musl
 
-build/gort-all.o: $(RT_OBJS)
+build/gort-all.o: $(RT_OBJS) build/obj/runtime/dwarfline.o
+	ld -r -o $@ $^
+
+build/nolines/gort-all.o: $(RT_OBJS) build/obj/runtime/dwarfline_none.o
+	@mkdir -p $(dir $@)
 	ld -r -o $@ $^
 
 build/gort.o: build/gort-all.o build/gort.keep
 	objcopy --keep-global-symbols=build/gort.keep $< $@
 
-# Two archives: gortcc links the one without DWARF unless the program is
-# built with -g, so that a plain build stays small.
+build/nolines/gort.o: build/nolines/gort-all.o build/gort.keep
+	objcopy --strip-debug --keep-global-symbols=build/gort.keep $< $@
+
+# Two archives: gortcc links the one without DWARF (and without the line
+# table reader) unless the program is built with -g, so that a plain build
+# stays small.
 lib/libgort-debug.a: build/gort.o
 	@mkdir -p lib
 	rm -f $@
 	ar rcs $@ $^
 
-lib/libgort.a: lib/libgort-debug.a
-	strip --strip-debug -o $@ $<
+lib/libgort.a: build/nolines/gort.o
+	@mkdir -p lib
+	rm -f $@
+	ar rcs $@ $^
 
 lib/crt0.o: crt/start.S
 	@mkdir -p lib
@@ -102,6 +114,21 @@ lib/linker.ld: linker.ld
 build/tests/prog/%: tests/prog/%.c $(wildcard tests/prog/*.h) $(LIBS) $(GORTCC)
 	@mkdir -p $(dir $@)
 	$(GORTCC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -o $@ $<
+
+# The file:line test's program also without -g, stripped, and with DWARF 4
+# (tests/progs_fileline.c).
+FILELINE_VARIANTS := $(addprefix build/tests/prog/trace_fileline-,nodebug stripped dwarf4)
+
+build/tests/prog/trace_fileline-nodebug: tests/prog/trace_fileline.c $(LIBS) $(GORTCC)
+	@mkdir -p $(dir $@)
+	$(GORTCC) $(WARN) -O2 -D_GNU_SOURCE -o $@ $<
+
+build/tests/prog/trace_fileline-stripped: build/tests/prog/trace_fileline
+	strip -o $@ $<
+
+build/tests/prog/trace_fileline-dwarf4: tests/prog/trace_fileline.c $(LIBS) $(GORTCC)
+	@mkdir -p $(dir $@)
+	$(GORTCC) $(WARN) $(CFLAGS) -gdwarf-4 -D_GNU_SOURCE -o $@ $<
 
 build/samples/%: samples/%.c $(LIBS) $(GORTCC)
 	@mkdir -p $(dir $@)
@@ -144,7 +171,7 @@ demo: setup all build/samples/hello
 
 samples: $(SAMPLES)
 
-check: all $(PROGS) $(SAMPLES) $(CRIT_BINS)
+check: all $(PROGS) $(FILELINE_VARIANTS) $(SAMPLES) $(CRIT_BINS)
 	@fail=0; for t in $(CRIT_BINS); do \
 		echo "== $$t"; GORT_BUILD=build ./$$t --jobs 2 || fail=1; \
 	done; \

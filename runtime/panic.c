@@ -17,6 +17,7 @@
 #include "runtime.h"
 
 hidden const char *funcname(uintptr_t pc, uintptr_t *start);
+hidden const char *funcfileline(uintptr_t pc, int *line);
 hidden bool stdiobusy(FILE *f);   /* libc-shim/stdio.c: another thread holds f's lock */
 
 static _Atomic int dying;
@@ -90,13 +91,26 @@ void goroutineheader(g *gp)
 	printstr("]:\n");
 }
 
-static void printframe(uintptr_t pc, bool call)
+/* Where pc is, in Go's form "\tfile.c:LINE +0xOFF" when the binary has
+   line tables (-g); without them the offset in the function and the pc
+   itself, for addr2line on an unstripped copy. lookup is the address whose
+   line is wanted: a return address less one, so as to name the call. */
+static void printpos(const char *name, uintptr_t pc, uintptr_t start, uintptr_t lookup)
 {
-	uintptr_t start = 0;
-	/* A return address points after the call: look up the call itself. */
-	const char *name = funcname(call ? pc - 1 : pc, &start);
-	printstr(name ? name : "?");
-	printstr("(...)\n\t");
+	int line = 0;
+	const char *file = name ? funcfileline(lookup, &line) : 0;
+	printstr("\t");
+	if (file) {
+		printstr(file);
+		printstr(":");
+		printint(line);
+		if (pc > start) {
+			printstr(" +");
+			printhex(pc - start);
+		}
+		printstr("\n");
+		return;
+	}
 	if (name) {
 		printstr("+");
 		printhex(pc - start);
@@ -105,6 +119,17 @@ static void printframe(uintptr_t pc, bool call)
 	printstr("pc=");
 	printhex(pc);
 	printstr("\n");
+}
+
+static void printframe(uintptr_t pc, bool call)
+{
+	uintptr_t start = 0;
+	/* A return address points after the call: look up the call itself. */
+	uintptr_t lookup = call ? pc - 1 : pc;
+	const char *name = funcname(lookup, &start);
+	printstr(name ? name : "?");
+	printstr("(...)\n");
+	printpos(name, pc, start, lookup);
 }
 
 /* Walk gp's frames by frame pointer from (pc, bp). */
@@ -135,12 +160,11 @@ void traceback1(g *gp, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc)
 	}
 	if (gp->gopc && !gp->ismain) {
 		printstr("created by ");
-		uintptr_t start;
+		uintptr_t start = 0;
 		const char *name = funcname(gp->gopc - 1, &start);
 		printstr(name ? name : "?");
-		printstr("\n\tpc=");
-		printhex(gp->gopc);
 		printstr("\n");
+		printpos(name, gp->gopc, start, gp->gopc - 1);
 	}
 }
 

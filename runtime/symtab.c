@@ -1,12 +1,15 @@
 /*
  * symtab.c: function names for tracebacks, from the executable's own ELF
  * symbol table (/proc/self/exe), read only when a traceback is printed.
- * A stripped binary has none: tracebacks then show addresses alone.
+ * A stripped binary has none: tracebacks then show addresses alone. A
+ * binary built with -g also has DWARF line tables, which dwarfline.c turns
+ * into file:line.
  *
  * The table is mapped when it can be. When it cannot, which is exactly when
  * the process is out of memory or address space and about to print
  * `fatal error: out of memory` or `newosproc`, it is read piece by piece
- * into static buffers: slower, but the traceback still names its frames.
+ * into static buffers: slower, but the traceback still names its frames
+ * (without file:line, whose table needs memory).
  */
 #include <elf.h>
 #include <fcntl.h>
@@ -15,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dwarfline.h"
 #include "runtime.h"
 
 static int loaded;   /* 0 not tried, 1 mapped, 2 read with pread, -1 unavailable */
@@ -51,6 +55,42 @@ static bool findtab(Elf64_Shdr *sym, Elf64_Shdr *str, off_t size)
 	return false;
 }
 
+/* The mapped section called name, if the file has it uncompressed. */
+static const uint8_t *section(const char *base, size_t size, const char *name, size_t *len)
+{
+	const Elf64_Ehdr *eh = (const void *)base;
+	const Elf64_Shdr *sh = (const void *)(base + eh->e_shoff);
+	if (eh->e_shoff > size || eh->e_shstrndx >= eh->e_shnum)
+		return 0;
+	const Elf64_Shdr *names = &sh[eh->e_shstrndx];
+	if (names->sh_offset > size || names->sh_size > size - names->sh_offset)
+		return 0;
+	size_t n = strlen(name);
+	for (int i = 0; i < eh->e_shnum; i++) {
+		if (sh[i].sh_name >= names->sh_size || names->sh_size - sh[i].sh_name <= n ||
+		    memcmp(base + names->sh_offset + sh[i].sh_name, name, n + 1) != 0)
+			continue;
+		if (sh[i].sh_type == SHT_NOBITS || (sh[i].sh_flags & SHF_COMPRESSED) ||
+		    sh[i].sh_offset > size || sh[i].sh_size > size - sh[i].sh_offset)
+			return 0;
+		*len = sh[i].sh_size;
+		return (const uint8_t *)base + sh[i].sh_offset;
+	}
+	return 0;
+}
+
+static void loadlines(const char *base, size_t size)
+{
+	struct dwarfsects sc = { 0 };
+	sc.line = section(base, size, ".debug_line", &sc.nline);
+	sc.linestr = section(base, size, ".debug_line_str", &sc.nlinestr);
+	sc.str = section(base, size, ".debug_str", &sc.nstr);
+	sc.info = section(base, size, ".debug_info", &sc.ninfo);
+	sc.abbrev = section(base, size, ".debug_abbrev", &sc.nabbrev);
+	if (sc.line)
+		linetabinit(&sc);
+}
+
 static void load(void)
 {
 	loaded = -1;
@@ -70,6 +110,7 @@ static void load(void)
 		syms = (const void *)(base + sym.sh_offset);
 		strs = base + str.sh_offset;
 		loaded = 1;
+		loadlines(base, (size_t)st.st_size);   /* findtab checked the headers' bounds */
 		return;
 	}
 	symoff = (off_t)sym.sh_offset;
@@ -131,4 +172,15 @@ const char *funcname(uintptr_t pc, uintptr_t *start)
 	name[r] = 0;
 	*start = best->st_value;
 	return name;
+}
+
+/* The source file and line of pc, when the binary has line tables (-g),
+   or NULL. The string stays valid. */
+hidden const char *funcfileline(uintptr_t pc, int *line)
+{
+	if (!loaded)
+		load();
+	if (loaded != 1)
+		return 0;
+	return pcfileline(pc, line);
 }

@@ -1,6 +1,6 @@
 /*
  * unit_support.c: what the runtime pieces under unit test (runq.c,
- * lock_futex.c, os_linux.c, stack.c) need from the rest of the runtime,
+ * lock_futex.c, os_linux.c, stack.c, dwarfline.c) need from the rest of the runtime,
  * for a test binary built with the host compiler and Criterion.
  */
 #include <stdio.h>
