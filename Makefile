@@ -54,6 +54,9 @@ build/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(RTFLAGS) -c $< -o $@
 
+# The gdb script is assembled into the section that carries it.
+build/obj/runtime/gdbscript.o: runtime/gort-gdb.py
+
 build/obj/%.o: %.S runtime/asm.h
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(RTFLAGS) -c $< -o $@
@@ -77,14 +80,15 @@ build/gort.o: build/gort-all.o build/gort.keep
 	objcopy --keep-global-symbols=build/gort.keep $< $@
 
 # Two archives: gortcc links the one without DWARF unless the program is
-# built with -g, so that a plain build stays small.
+# built with -g, so that a plain build stays small. Both keep the gdb script
+# (runtime/gdbscript.c), which works without DWARF.
 lib/libgort-debug.a: build/gort.o
 	@mkdir -p lib
 	rm -f $@
 	ar rcs $@ $^
 
 lib/libgort.a: lib/libgort-debug.a
-	strip --strip-debug -o $@ $<
+	strip --strip-debug --keep-section=.debug_gdb_scripts -o $@ $<
 
 lib/crt0.o: crt/start.S
 	@mkdir -p lib
