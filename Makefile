@@ -135,6 +135,7 @@ setup:
 	command -v musl-gcc >/dev/null || need="$$need musl-tools"; \
 	[ -f /usr/include/criterion/criterion.h ] || need="$$need libcriterion-dev"; \
 	command -v gcc >/dev/null || need="$$need gcc"; \
+	command -v gdb >/dev/null || need="$$need gdb"; \
 	[ -d /usr/include/linux ] || need="$$need linux-libc-dev"; \
 	if [ -n "$$need" ]; then \
 		echo "installing:$$need"; \

@@ -114,11 +114,12 @@ class G(object):
             return None
         s = struct.unpack("<8Q", _read(self.sp, 64))
         if s[7] == 0:
-            raise gdb.GdbError(
-                "goroutine %d: its saved context at 0x%x reads as zero: the stack is "
-                "missing from this core file (gdb's gcore leaves out mappings it cannot "
-                "read whole, as stacks with Linux 6.13 guard regions; a core the kernel "
-                "writes has them)" % (self.goid, self.sp))
+            # gdb's gcore gives up on a mapping it cannot read whole, as
+            # stacks with guard regions (Linux 6.13); the kernel's cores
+            # have them.
+            raise gdb.GdbError("goroutine %d: its stack is not in this core file "
+                               "(gcore leaves out stacks with guard regions; "
+                               "use a core the kernel writes)" % self.goid)
         return {"rip": s[7], "rsp": self.sp + 64, "rbp": s[6], "rbx": s[5],
                 "r12": s[4], "r13": s[3], "r14": s[2], "r15": s[1]}
 
@@ -167,22 +168,56 @@ class _FrameId(object):
 
 class GoroutineUnwinder(gdb.unwinder.Unwinder):
     """While _view is set, the innermost frame's caller is the goroutine's
-    saved context."""
+    saved context. In a program built without -g, the frames of the
+    runtime and libc have no unwind tables, and gdb's guesses from their
+    instructions fail where the compiler moved the frame pointer set-up;
+    the runtime's functions all keep a frame pointer, so its chain is
+    followed instead, as the runtime's own tracebacks do."""
 
     def __init__(self):
         super(GoroutineUnwinder, self).__init__("gort-goroutine")
+        self.ulong = None
+
+    def value(self, v):
+        if self.ulong is None:
+            self.ulong = gdb.lookup_type("unsigned long")
+        return gdb.Value(v).cast(self.ulong)
 
     def __call__(self, pending_frame):
-        if _view is None or pending_frame.level() != 0:
-            return None
-        ulong = gdb.lookup_type("unsigned long")
+        level = pending_frame.level()
+        if level == 0:
+            return self.lent(pending_frame) if _view is not None else None
+        return self.framepointer(pending_frame)
+
+    def lent(self, pending_frame):
         # An id below the goroutine's frames, so that gdb sees its stack
         # grow the right way whichever thread lends the frame.
-        fid = _FrameId(gdb.Value(_view["rsp"] - 64).cast(ulong),
-                       pending_frame.read_register("rip").cast(ulong))
+        fid = _FrameId(self.value(_view["rsp"] - 64), pending_frame.read_register("rip").cast(self.ulong))
         info = pending_frame.create_unwind_info(fid)
         for reg, v in _view.items():
-            info.add_saved_register(reg, gdb.Value(v).cast(ulong))
+            info.add_saved_register(reg, self.value(v))
+        return info
+
+    def framepointer(self, pending_frame):
+        # Only a caller's frame: its pc is past the prologue, so rbp is
+        # set up. A thread stopped at level 0 may be mid-prologue.
+        pc = int(pending_frame.read_register("rip"))
+        lo, hi = _rttext()
+        if not lo <= pc < hi or gdb.current_progspace().block_for_pc(pc - 1) is not None:
+            return None
+        # gostartfn and _start, the first frames, clear rbp: their callees'
+        # chains end there, and their own unwind tables end the stack.
+        bp = int(pending_frame.read_register("rbp"))
+        if bp == 0 or bp & 7:
+            return None
+        try:
+            caller_bp, ret = _u64(bp), _u64(bp + 8)
+        except gdb.MemoryError:
+            return None
+        info = pending_frame.create_unwind_info(_FrameId(self.value(bp + 16), self.value(pc)))
+        info.add_saved_register("rip", self.value(ret))
+        info.add_saved_register("rsp", self.value(bp + 16))
+        info.add_saved_register("rbp", self.value(caller_bp))
         return info
 
 
@@ -236,6 +271,20 @@ def _withg(gp, fn):
             gdb.newest_frame().select()
 
 
+_rttextbounds = None
+
+
+def _rttext():
+    """The bounds of the runtime's and libc's text. The program is static,
+    not position-independent: they are known before it runs, and the
+    unwinder, which must not evaluate expressions (that needs frames),
+    finds them here."""
+    global _rttextbounds
+    if _rttextbounds is None:
+        _rttextbounds = _symaddr("gort_rttext_start"), _symaddr("gort_rttext_end")
+    return _rttextbounds
+
+
 def _funcname(pc):
     b = gdb.current_progspace().block_for_pc(pc)
     if b is not None and b.function is not None:
@@ -248,7 +297,7 @@ def _userframe():
     """The selected frame, or the first of its callers in the program's own
     code: outside the text of the runtime and libc (linker.ld). With none,
     the goroutine's first function, where the program handed over."""
-    lo, hi = _symaddr("gort_rttext_start"), _symaddr("gort_rttext_end")
+    lo, hi = _rttext()
     f = last = first = gdb.selected_frame()
     while f is not None:
         pc = f.pc() if f == first else f.pc() - 1
@@ -316,6 +365,7 @@ is the selected thread's, lent to show them, and is hidden."""
             _withg(gp, lambda: gdb.execute(cmd, from_tty))
 
 
+_rttext()
 gdb.unwinder.register_unwinder(None, GoroutineUnwinder(), replace=True)
 GoroutineFrameFilter()
 InfoGoroutines()
