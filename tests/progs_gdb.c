@@ -31,14 +31,7 @@ static const char waitloop[] =
 	"break checkpoint\n"
 	"%s\n"
 	"python\n"
-	"def parked():\n"
-	"    n = 0\n"
-	"    g = gdb.parse_and_eval('allgs')\n"
-	"    while int(g) != 0:\n"
-	"        if int(g['atomicstatus']) == 4 and not bool(g['issystem']):\n"
-	"            n += 1\n"
-	"        g = g['alllink']\n"
-	"    return n\n"
+	"%s"
 	"for i in range(100000):\n"
 	"    if parked() >= 5:\n"
 	"        break\n"
@@ -54,6 +47,22 @@ static const char waitloop[] =
 	"%s\n";
 
 /* What each goroutine waits for, and the test's functions its stack holds. */
+/* parked(): how many goroutines wait. With -g, read through DWARF: not
+   through the script under test. */
+static const char parkeddwarf[] =
+	"def parked():\n"
+	"    n = 0\n"
+	"    g = gdb.parse_and_eval('allgs')\n"
+	"    while int(g) != 0:\n"
+	"        if int(g['atomicstatus']) == 4 and not bool(g['issystem']):\n"
+	"            n += 1\n"
+	"        g = g['alllink']\n"
+	"    return n\n";
+/* Without -g there are no types: the script's own reading of allgs. */
+static const char parkedscript[] =
+	"def parked():\n"
+	"    return len([g for g in allgs() if g.status == GWAITING])\n";
+
 static const struct {
 	const char *reason, *fn, *entry;
 } parked[] = {
@@ -65,6 +74,7 @@ static const struct {
 };
 
 static char tmpdir[64];
+static bool debug = true;  /* the program has DWARF (-g) */
 
 static void mktmp(void)
 {
@@ -86,7 +96,7 @@ static const char *writecmds(const char *name, const char *before, const char *a
 	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
 	FILE *f = fopen(path, "w");
 	cr_assert(f, "cannot write %s", path);
-	fprintf(f, waitloop, before, after);
+	fprintf(f, waitloop, before, debug ? parkeddwarf : parkedscript, after);
 	fclose(f);
 	return path;
 }
@@ -122,7 +132,7 @@ static void expect_info(const char *what, int procs, const char *out)
 {
 	for (size_t i = 0; i < sizeof parked / sizeof parked[0]; i++) {
 		char where[64];
-		snprintf(where, sizeof where, "%s () at tests/prog/gdb_parked.c:", parked[i].fn);
+		snprintf(where, sizeof where, debug ? "%s () at tests/prog/gdb_parked.c:" : "%s ()", parked[i].fn);
 		cr_expect(lineholds(out, parked[i].reason, where),
 		          "%s, GOMAXPROCS=%d: info goroutines has no line with \"%s\" and \"%s\":\n%s", what,
 		          procs, parked[i].reason, where, out);
@@ -137,7 +147,7 @@ static void expect_bt(const char *what, int procs, const char *out)
 	for (size_t i = 0; i < sizeof parked / sizeof parked[0]; i++) {
 		char head[64], fn[64], entry[64];
 		snprintf(head, sizeof head, "[%s]:\n", parked[i].reason);
-		snprintf(fn, sizeof fn, " in %s () at tests/prog/gdb_parked.c:", parked[i].fn);
+		snprintf(fn, sizeof fn, debug ? " in %s () at tests/prog/gdb_parked.c:" : " in %s ()", parked[i].fn);
 		snprintf(entry, sizeof entry, " in %s (", parked[i].entry);
 		bool found = false;
 		for (const char *s = strstr(out, "\ngoroutine "); s && !found; s = strstr(s + 1, "\ngoroutine ")) {
@@ -163,54 +173,80 @@ static void expect_gdb_ok(const char *what, int procs, const struct run *r)
 	          "%s, GOMAXPROCS=%d: the script failed:\n%s", what, procs, r->err);
 }
 
-/* gdb on a core file of the program. */
-static void checkcore(const char *what, int procs, const char *core)
+/* gdb on a core file of prog. */
+static void checkcore(const char *what, int procs, const char *prog, const char *core)
 {
 	const char *argv[] = { "gdb", "-batch", "-nx", "-iex", "add-auto-load-safe-path /",
 		                   "-ex", "info goroutines", "-ex", "goroutine all bt", "-ex", "echo == end\\n",
-		                   build_path("tests/prog/gdb_parked"), core, NULL };
+		                   prog, core, NULL };
 	struct run r = run_cmd(argv, NULL, LIMIT);
 	expect_info(what, procs, r.out);
 	expect_bt(what, procs, r.out);
 	run_free(&r);
 }
 
+/* prog run under gdb, then gdb on the core file gcore made of it. */
+static void live(const char *prog, int procs)
+{
+	char procsenv[32], after[160], gcore[96];
+	snprintf(procsenv, sizeof procsenv, "GOMAXPROCS=%d", procs);
+	snprintf(gcore, sizeof gcore, "%s/gcore", tmpdir);
+	snprintf(after, sizeof after, "gcore %s\nkill\n", gcore);
+	const char *cmds = writecmds("live.gdb", "run > /dev/null", after);
+	const char *argv[] = { "gdb", "-batch", "-nx", "-iex", "add-auto-load-safe-path /", "-x", cmds, prog, NULL };
+	const char *env[] = { procsenv, NULL };
+	struct run r = run_cmd(argv, env, LIMIT);
+	skipifnoptrace(&r);
+	expect_gdb_ok("live", procs, &r);
+	expect_info("live", procs, r.out);
+	expect_bt("live", procs, r.out);
+	/* main runs at checkpoint, on a thread: its own frames, from 0. */
+	const char *g1 = strstr(r.out, "== goroutine 1\n#0  ");
+	cr_expect(g1 && lineholds(g1 + 15, "#0  ", "checkpoint ()") && strstr(g1, "#1  ") &&
+	          strstr(g1, " in main ()"),
+	          "live, GOMAXPROCS=%d: goroutine 1 bt:\n%s", procs, r.out);
+	cr_expect(lineholds(r.out, "* 1 ", "running"), "live, GOMAXPROCS=%d: main not marked current:\n%s", procs,
+	          r.out);
+	/* gcore cannot copy stacks with guard regions (Linux 6.13): the
+	   script must then say so, not show garbage. */
+	if (strstr(r.err, "Memory read failed for corefile section")) {
+		const char *cargv[] = { "gdb", "-batch", "-nx", "-iex", "add-auto-load-safe-path /",
+			                    "-ex", "goroutine all bt", prog, gcore, NULL };
+		struct run c = run_cmd(cargv, NULL, LIMIT);
+		cr_expect(strstr(c.err, "its stack is not in this core file"),
+		          "gcore, GOMAXPROCS=%d: no word of the missing stacks:\n%s\n%s", procs, c.out, c.err);
+		run_free(&c);
+	} else {
+		checkcore("gcore", procs, prog, gcore);
+	}
+	run_free(&r);
+}
+
 Test(gdb, info_goroutines_and_goroutine_bt_live_and_gcore)
 {
 	for (int i = 0; i < 3; i++) {
-		int procs = test_procs[i];
-		char procsenv[32], after[160], gcore[96];
 		mktmp();
-		snprintf(procsenv, sizeof procsenv, "GOMAXPROCS=%d", procs);
-		snprintf(gcore, sizeof gcore, "%s/gcore", tmpdir);
-		snprintf(after, sizeof after, "gcore %s\nkill\n", gcore);
-		const char *cmds = writecmds("live.gdb", "run > /dev/null", after);
-		const char *argv[] = { "gdb", "-batch", "-nx", "-iex", "add-auto-load-safe-path /", "-x", cmds,
-			                   build_path("tests/prog/gdb_parked"), NULL };
-		const char *env[] = { procsenv, NULL };
-		struct run r = run_cmd(argv, env, LIMIT);
-		skipifnoptrace(&r);
-		expect_gdb_ok("live", procs, &r);
-		expect_info("live", procs, r.out);
-		expect_bt("live", procs, r.out);
-		/* main runs at checkpoint, on a thread: its own frames, from 0. */
-		cr_expect(strstr(r.out, "== goroutine 1\n#0  checkpoint () at") && strstr(r.out, " in main () at"),
-		          "live, GOMAXPROCS=%d: goroutine 1 bt:\n%s", procs, r.out);
-		cr_expect(lineholds(r.out, "* 1 ", "running"), "live, GOMAXPROCS=%d: main not marked current:\n%s",
-		          procs, r.out);
-		/* gcore cannot copy stacks with guard regions (Linux 6.13): the
-		   script must then say so, not show garbage. */
-		if (strstr(r.err, "Memory read failed for corefile section")) {
-			const char *cargv[] = { "gdb", "-batch", "-nx", "-iex", "add-auto-load-safe-path /",
-				                    "-ex", "goroutine all bt", build_path("tests/prog/gdb_parked"), gcore, NULL };
-			struct run c = run_cmd(cargv, NULL, LIMIT);
-			cr_expect(strstr(c.err, "its stack is not in this core file"),
-			          "gcore, GOMAXPROCS=%d: no word of the missing stacks:\n%s\n%s", procs, c.out, c.err);
-			run_free(&c);
-		} else {
-			checkcore("gcore", procs, gcore);
-		}
-		run_free(&r);
+		live(build_path("tests/prog/gdb_parked"), test_procs[i]);
+		rmtmp();
+	}
+}
+
+/* Without -g the program has no DWARF types: the script reads the
+   runtime's structures by the offsets it carries, and gdb's unwinding of
+   the runtime's frames follows their frame pointers. */
+Test(gdb, without_debug_info)
+{
+	for (int i = 0; i < 2; i++) {
+		char prog[96];
+		mktmp();
+		snprintf(prog, sizeof prog, "%s/nodebug", tmpdir);
+		const char *cc[] = { "bin/gortcc", "-O2", "-o", prog, "tests/prog/gdb_parked.c", NULL };
+		struct run c = run_cmd(cc, NULL, LIMIT);
+		cr_assert(c.status == 0, "gortcc: %s", c.err);
+		run_free(&c);
+		debug = false;
+		live(prog, test_procs[i]);
+		debug = true;
 		rmtmp();
 	}
 }
@@ -286,7 +322,7 @@ Test(gdb, goroutines_on_gdb_p_and_kernel_core)
 		cr_expect(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT, "status %#x", status);
 		const char *core = corefile(pid);
 		if (core)
-			checkcore("kernel core", procs, core);
+			checkcore("kernel core", procs, build_path("tests/prog/gdb_parked"), core);
 		else
 			cr_log_warn("no kernel core file in the program's directory (see "
 			            "/proc/sys/kernel/core_pattern and ulimit -c): not checked");
