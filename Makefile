@@ -80,15 +80,15 @@ build/gort.o: build/gort-all.o build/gort.keep
 	objcopy --keep-global-symbols=build/gort.keep $< $@
 
 # Two archives: gortcc links the one without DWARF unless the program is
-# built with -g, so that a plain build stays small. Both keep the gdb script
-# (runtime/gdbscript.c), which works without DWARF.
+# built with -g, so that a plain build stays small. The gdb script
+# (runtime/gdbscript.c) is a debug section too: only -g links carry it.
 lib/libgort-debug.a: build/gort.o
 	@mkdir -p lib
 	rm -f $@
 	ar rcs $@ $^
 
 lib/libgort.a: lib/libgort-debug.a
-	strip --strip-debug --keep-section=.debug_gdb_scripts -o $@ $<
+	strip --strip-debug -o $@ $<
 
 lib/crt0.o: crt/start.S
 	@mkdir -p lib

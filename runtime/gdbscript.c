@@ -1,17 +1,18 @@
 /*
- * gdbscript.c: every program carries gort-gdb.py in its .debug_gdb_scripts
- * section, as Go's binaries name runtime-gdb.py, so that gdb loads it with
- * the program (docs/debugging.md).
+ * gdbscript.c: a program built with -g carries gort-gdb.py in its
+ * .debug_gdb_scripts section, as Go's binaries name runtime-gdb.py, so that
+ * gdb loads it with the program (docs/debugging.md).
  *
  * gdb reads the section as NUL-terminated entries; an entry whose first
  * byte is 4 holds a Python script inline, its name on the first line. It
  * is inline rather than a path so that nothing has to be installed where
  * gdb looks. Ahead of the script's text go the offsets of the fields it
- * reads, from the compiler: the script then works on a program built
- * without -g (no DWARF types) and cannot disagree with runtime.h.
+ * reads, from the compiler: the script then works on a program stripped
+ * of its DWARF (no types) and cannot disagree with runtime.h.
  *
- * The section is not allocated: it costs the program no memory, only
- * file size, and `strip` removes it as it removes the DWARF.
+ * The section is not allocated: it costs the program no memory. It is a
+ * debug section: libgort.a, the archive of builds without -g, is stripped
+ * of it with the DWARF (13 KiB would be an eighth of a small program).
  */
 #include "runtime.h"
 

@@ -1,11 +1,12 @@
 # gort-gdb.py: gdb commands for gort programs (Go's runtime-gdb.py).
 #
-# Every program built with gortcc carries this script in its
+# Every program built by gortcc with -g carries this script in its
 # .debug_gdb_scripts section (runtime/gdbscript.c), after the lines that set
 # the G_*, M_* offsets and status values it uses, so it reads the runtime's
-# structures from raw memory and needs no DWARF: it works on programs built
-# with or without -g, live, attached (gdb -p) or from a core file. gdb runs
-# it when it loads the program once auto-loading is allowed:
+# structures from raw memory and needs no DWARF (it works on a program
+# stripped with --keep-section=.debug_gdb_scripts), live, attached (gdb -p)
+# or from a core file. gdb runs it when it loads the program once
+# auto-loading is allowed:
 #
 #     gdb -iex 'add-auto-load-safe-path /' prog
 #
