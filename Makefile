@@ -56,6 +56,9 @@ build/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(RTFLAGS) -c $< -o $@
 
+# The gdb script is assembled into the section that carries it.
+build/obj/runtime/gdbscript.o: runtime/gort-gdb.py
+
 build/obj/%.o: %.S runtime/asm.h
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(RTFLAGS) -c $< -o $@
@@ -88,7 +91,8 @@ build/nolines/gort.o: build/nolines/gort-all.o build/gort.keep
 
 # Two archives: gortcc links the one without DWARF (and without the line
 # table reader) unless the program is built with -g, so that a plain build
-# stays small.
+# stays small. The gdb script (runtime/gdbscript.c) is a debug section
+# too: only -g links carry it.
 lib/libgort-debug.a: build/gort.o
 	@mkdir -p lib
 	rm -f $@
@@ -159,6 +163,7 @@ setup:
 	command -v musl-gcc >/dev/null || need="$$need musl-tools"; \
 	[ -f /usr/include/criterion/criterion.h ] || need="$$need libcriterion-dev"; \
 	command -v gcc >/dev/null || need="$$need gcc"; \
+	command -v gdb >/dev/null || need="$$need gdb"; \
 	[ -d /usr/include/linux ] || need="$$need linux-libc-dev"; \
 	if [ -n "$$need" ]; then \
 		echo "installing:$$need"; \
