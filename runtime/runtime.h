@@ -282,9 +282,10 @@ extern m *allm;               /* list through alllink, append-only under sched.l
 extern mutex allplock;        /* guards allp against procresize, for sysmon */
 extern int64_t runtimeInitTime;
 
-/* The current goroutine, per M. Read through getg() only: a plain access may
-   be compiled to an address computed once from the thread pointer, which is
-   wrong after the goroutine moves to another M (DESIGN.md decision 3). */
+/* The G that owns the running thread control block: each goroutine's block
+   names the goroutine, each M's own block its g0 (libc-shim/tcb.c). Read
+   through getg() only: a plain access may be compiled to an address
+   computed once from the thread pointer, which is wrong after a switch. */
 extern __thread g *gort_curg;
 
 static inline g *getg(void)
