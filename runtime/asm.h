@@ -6,7 +6,7 @@
 #define GORT_ASM_H
 
 #define G_SCHED_SP 0   /* offsetof(struct g, sched.sp) */
-#define G_TLS 64       /* offsetof(struct g, tls) */
+#define G_TLS 24       /* offsetof(struct g, tls) */
 #define G_STACKHI 80   /* offsetof(struct g, stackhi) */
 #define G_M 8          /* offsetof(struct g, m) */
 #define G_FN 96        /* offsetof(struct g, fn) */

@@ -100,14 +100,14 @@ struct g {
 	_Atomic bool preempt;     /* preemption requested (sysmon, STW) */
 	bool issystem;            /* runtime's own goroutine, not counted */
 	bool ismain;              /* goroutine 1: has the large main stack */
-	_Atomic uint32_t selectDone;
-	int errno_;               /* the goroutine's errno (libc-shim/errno.c) */
+	uintptr_t tls;            /* thread pointer while it runs (asm/switch.S; tcb.c) */
 	const char *waitreason;   /* why it is Gwaiting, for tracebacks */
 	void *param;              /* passed by the waker (chan.c: the sudog) */
 	sudog *waiting;           /* select: sudogs it is queued with */
 	g *schedlink;             /* run queue and free list link */
 	/* Second line on: starting, exiting, tracebacks, system calls. */
-	uintptr_t tls;            /* thread pointer while it runs (asm/switch.S; tcb.c) */
+	_Atomic uint32_t selectDone;
+	int errno_;               /* the goroutine's errno (libc-shim/errno.c) */
 	uintptr_t stacklo;        /* lowest usable address of the stack */
 	uintptr_t stackhi;        /* one past the highest */
 	int64_t goid;
