@@ -134,10 +134,11 @@ static int release(void)
 	long now = peak;
 	for (int i = 0; i < 6000 && (now = status("VmRSS")) > before + 4096; i++)
 		gort_sleep(10000000);
-	if (now > before + 4096)
+	if (now > before + 4096) {
 		printf("rss %ld KiB, was %ld KiB before and %ld KiB at the peak\n", now, before, peak);
-	else
-		printf("released\n");
+		return 1;
+	}
+	printf("released\n");
 	return 0;
 }
 
@@ -173,13 +174,16 @@ static int parked(int n)
 	long bound = max / 4 + n / 64 + 256;
 	gort_chan_close(gate);
 	gort_wg_wait(&exited);
-	if (after - before > bound)
+	if (after - before > bound) {
 		printf("%d parked goroutines cost %ld mappings (more than %ld)\n", n, after - before, bound);
-	else if (rss + pte > 5L * n)
+		return 1;
+	}
+	if (rss + pte > 5L * n) {
 		printf("%d parked goroutines cost %.2f KiB each (%.2f KiB RSS, %.2f KiB page tables), more than 5 KiB\n",
 		       n, (double)(rss + pte) / n, (double)rss / n, (double)pte / n);
-	else
-		printf("parked %d\n", n);
+		return 1;
+	}
+	printf("parked %d\n", n);
 	return 0;
 }
 
