@@ -595,6 +595,7 @@ Test(stack, go_TestStackOverflow)
 		struct run r = run_crash("StackOverflowGoroutine", test_procs[i]);
 		expect_status(r, "StackOverflowGoroutine", test_procs[i], 2);
 		expect_err_prefix(r, "runtime: goroutine 2 stack exceeds 1474560-byte limit\n");
+		expect_err(r, "\nruntime: set GORTSTACK (e.g. GORTSTACK=8m) or call gort_stacksize() for bigger goroutine stacks\n");
 		expect_err(r, "fatal error: stack overflow");
 		expect_err(r, "\n\ngoroutine 2 [running]:\nf64k(");
 		run_free(&r);
@@ -609,6 +610,8 @@ Test(stack, go_TestStackOverflow)
 		/* information about the current SP and stack bounds */
 		expect_err(r, "runtime: sp=");
 		expect_err(r, "stack=[");
+		/* main's stack is RLIMIT_STACK's size: the remedy is ulimit. */
+		expect_err(r, "]\nruntime: raise RLIMIT_STACK (e.g. ulimit -s ");
 		expect_err(r, "\n\ngoroutine 1 [running]:\nf64k(");
 		run_free(&r);
 	}
