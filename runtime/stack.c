@@ -23,8 +23,9 @@
  * in batches that grow as the program keeps making goroutines.
  *
  * Freed stacks of the default size go to the P's cache and, when it is full,
- * half of it to the global pool. stackscavenge (sysmon) returns the pages of
- * pooled stacks that sat unused for a while to the kernel.
+ * half of it to the global pool. sysmon moves idle caches to the pool, and
+ * stackscavenge gives a pooled stack's pages below its top 16 KiB back to
+ * the kernel at once, the rest once it sat unused for a while.
  */
 #include <errno.h>
 #include <fcntl.h>
