@@ -36,8 +36,10 @@ int gort_gomaxprocs(int n);             /* set the P count when n >= 1; returns 
 int gort_numcpu(void);                  /* CPUs in the process's affinity mask */
 
 /* Stack size of goroutines started from now on, in bytes, when bytes > 0
-   (rounded up to whole pages, at least 16 KiB, at most 1 GiB); returns the
-   previous size. The GORTSTACK environment variable sets the initial value. */
+   (rounded up to whole pages); returns the previous size, or 0 with errno
+   set to EINVAL, changing nothing, when bytes is below 16 KiB or above
+   1 GiB. bytes 0 only asks. The default is 256 KiB, or the GORTSTACK
+   environment variable (e.g. GORTSTACK=1m). */
 size_t gort_stacksize(size_t bytes);
 
 /* ---- Time ---- */

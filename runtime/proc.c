@@ -1233,10 +1233,18 @@ top:;
 	}
 	/* Check the global queue once in a while, for fairness: two goroutines
 	   that keep respawning each other could starve it otherwise. */
-	if (pp->schedtick % 61 == 0 && sched.runqsize > 0) {
-		lock(&sched.lock);
-		gp = globrunqget(pp, 1);
-		unlock(&sched.lock);
+	if (pp->schedtick % 61 == 0) {
+		if (sched.runqsize > 0) {
+			lock(&sched.lock);
+			gp = globrunqget(pp, 1);
+			unlock(&sched.lock);
+		}
+		/* sysmon wants this P's free stacks in the pool, where it gives
+		   their memory back (stack.c). */
+		if (unlikely(atomic_load_explicit(&pp->stackflush, memory_order_relaxed))) {
+			atomic_store_explicit(&pp->stackflush, false, memory_order_relaxed);
+			stackcache_release(pp);
+		}
 	}
 	if (!gp)
 		gp = runqget(pp, &inheritTime);

@@ -217,6 +217,7 @@ struct p {
 	uintptr_t stackcache[STACK_CACHE];
 	int nstackcache;
 	size_t stackcachesize;    /* size of the stacks in stackcache */
+	_Atomic bool stackflush;  /* sysmon asks for stackcache in the pool */
 
 	/* Timers (time.c). */
 	_Alignas(64) mutex timerslock;
@@ -394,6 +395,8 @@ hidden bool stackalloc(g *gp, size_t size);  /* false: out of memory */
 hidden void stackfree(g *gp);
 hidden void stackcache_release(p *pp);      /* P going away: give back its cache */
 hidden void stackscavenge(int64_t now);     /* sysmon: return idle stack pages */
+hidden bool stackscavengepending(void);     /* pool memory stackscavenge has yet to return */
+hidden void stackoverflowhint(g *gp);       /* the remedy line of an overflow message */
 hidden bool mainstackalloc(g *gp);
 hidden void stackinit(void);
 hidden extern size_t stackdefault;          /* bytes of a new goroutine's stack */

@@ -115,6 +115,7 @@ static void sigfault(int sig, siginfo_t *si, void *ctx)
 		printstr(", ");
 		printhex(gp->stackhi);
 		printstr("]\n");
+		stackoverflowhint(gp);
 		/* Inside libc the stdio locks may be ours: do not flush then. */
 		fatalsignal("stack overflow", usertext(pc), pc, sp, bp);
 	}

@@ -23,8 +23,9 @@
  * in batches that grow as the program keeps making goroutines.
  *
  * Freed stacks of the default size go to the P's cache and, when it is full,
- * half of it to the global pool. stackscavenge (sysmon) returns the pages of
- * pooled stacks that sat unused for a while to the kernel.
+ * half of it to the global pool. sysmon moves idle caches to the pool, and
+ * stackscavenge gives a pooled stack's pages below its top 16 KiB back to
+ * the kernel at once, the rest once it sat unused for a while.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -50,18 +51,22 @@ enum {
 	ARENA_STACKS = 64,            /* at most 64: arenaguarded is one bit a slot */
 	GUARD_SIZE = 16 << 10,        /* big enough that a large frame cannot jump it */
 	STACK_MIN = 16 << 10,
+	STACK_MAX = 1 << 30,          /* Go's own limit on a goroutine's stack */
+	STACK_KEEP = 16 << 10,        /* top of a free stack kept committed until scavenged */
 	SCAVENGE_AFTER_NS = 2000000000,
+	SCAVENGE_BATCH = 64,          /* stacks advised per system call (and per hold of poollock) */
 };
 
 enum stackflag {
 	STACK_GUARDED = 1,   /* has a guard region below stacklo */
 	STACK_OWNMAP = 2,    /* own mapping (main, or a non-default size): unmap on free */
 	STACK_SCAVENGED = 4, /* in the pool, pages given back */
+	STACK_TRIMMED = 8,   /* in the pool, pages below the top STACK_KEEP given back */
 };
 
 /* Written under arenalock and poollock both, so either lock gives a
    stable value; read without a lock where a stale value is harmless. */
-size_t stackdefault = 64 << 10;
+size_t stackdefault = 256 << 10;
 
 /* A free stack of the default size is one word: its lowest usable address
    (page aligned) with its flags in the low bits. The bookkeeping stays out
@@ -71,11 +76,14 @@ size_t stackdefault = 64 << 10;
 #define FS_FLAGS ((uintptr_t)0xff)
 
 /* Global pool, guarded by poollock: free stacks and when each was freed,
-   for the scavenger. */
+   for the scavenger. Stacks are pushed and popped at the top, so what the
+   scavenger has been through is a prefix of the pool: pool[0, pooltrim)
+   is trimmed (or scavenged), pool[0, poolscav) scavenged. */
 static mutex poollock;
 static uintptr_t *pool;
 static int64_t *poolfreed;
 static int32_t npool, cappool;
+static int32_t pooltrim, poolscav;
 
 /* Arena being carved, guarded by arenalock. */
 static mutex arenalock;
@@ -111,48 +119,111 @@ static size_t pageround(size_t n)
 	return (n + physpagesize - 1) & ~(physpagesize - 1);
 }
 
-/* Parse GORTSTACK: bytes, or with a k/K, m/M suffix. */
-static size_t parsesize(const char *s)
+/* Parse a size: bytes, or with a k/K/KiB, m/M/MiB or g/G/GiB suffix (powers
+   of 1024). Sizes beyond any stack saturate rather than wrap. */
+static bool parsesize(const char *s, size_t *out)
 {
 	size_t v = 0;
-	if (!s || !*s)
-		return 0;
+	int shift = 0;
+	if (*s < '0' || *s > '9')
+		return false;
 	for (; *s >= '0' && *s <= '9'; s++) {
-		if (v > ((size_t)1 << 40))
-			return 0;
 		v = v * 10 + (size_t)(*s - '0');
+		if (v > (size_t)STACK_MAX)
+			v = (size_t)STACK_MAX + 1;
 	}
-	if (*s == 'k' || *s == 'K')
-		v <<= 10, s++;
-	else if (*s == 'm' || *s == 'M')
-		v <<= 20, s++;
-	return *s ? 0 : v;
+	switch (*s) {
+	case 'k': case 'K': shift = 10; break;
+	case 'm': case 'M': shift = 20; break;
+	case 'g': case 'G': shift = 30; break;
+	}
+	if (shift) {
+		s++;
+		if (s[-1] >= 'A' && s[-1] <= 'Z' && s[0] == 'i' && s[1] == 'B')
+			s += 2;
+	}
+	if (*s)
+		return false;
+	*out = v > (size_t)STACK_MAX >> shift ? (size_t)STACK_MAX + 1 : v << shift;
+	return true;
 }
 
-static size_t clampsize(size_t n)
+static char *decimal(char *p, size_t n)
 {
-	if (n < STACK_MIN)
-		n = STACK_MIN;
-	if (n > ((size_t)1 << 30))
-		n = (size_t)1 << 30;
-	return pageround(n);
+	char tmp[24];
+	int i = 0;
+	do
+		tmp[i++] = (char)('0' + n % 10);
+	while ((n /= 10) != 0);
+	while (i > 0)
+		*p++ = tmp[--i];
+	return p;
 }
 
+static char *append(char *p, const char *s)
+{
+	while (*s)
+		*p++ = *s++;
+	return p;
+}
+
+/* "256 KiB": n in the largest unit that divides it. */
+static char *sizestr(char *p, size_t n)
+{
+	static const char *const unit[] = { " bytes", " KiB", " MiB", " GiB" };
+	int u = 0;
+	while (u < 3 && n >= 1024 && n % 1024 == 0)
+		n /= 1024, u++;
+	return append(decimal(p, n), unit[u]);
+}
+
+/* GORTSTACK sets the default size. A value that cannot be used is said so
+   once, in one line, and the program runs with the size named there. */
 void stackinit(void)
 {
-	size_t env = parsesize(gogetenv("GORTSTACK"));
-	if (env)
-		stackdefault = clampsize(env);
+	const char *env = gogetenv("GORTSTACK");
+	const char *why = 0;
+	size_t n = 0;
+	if (env && *env) {
+		if (!parsesize(env, &n))
+			why = "not a size";
+		else if (n < STACK_MIN)
+			why = "less than 16 KiB", n = STACK_MIN;
+		else if (n > STACK_MAX)
+			why = "more than 1 GiB", n = STACK_MAX;
+		if (n)
+			stackdefault = pageround(n);
+	}
 	slotsize = GUARD_SIZE + stackdefault;
+	if (why) {
+		char buf[160], *p = append(buf, "runtime: GORTSTACK=");
+		/* The value as given, kept to one line of sane length. */
+		for (int i = 0; env[i]; i++) {
+			if (i == 48) {
+				p = append(p, "...");
+				break;
+			}
+			*p++ = env[i] < ' ' || env[i] == 0x7f ? '?' : env[i];
+		}
+		p = append(append(append(p, ": "), why), "; using ");
+		p = append(sizestr(p, stackdefault), "\n");
+		*p = 0;
+		printstr(buf);
+	}
 }
 
 size_t gort_stacksize(size_t bytes)
 {
+	if (bytes != 0 && (bytes < STACK_MIN || bytes > STACK_MAX)) {
+		errno = EINVAL;
+		return 0;
+	}
+	bytes = pageround(bytes);
 	lock(&arenalock);
 	size_t old = stackdefault;
-	if (bytes > 0 && clampsize(bytes) != old) {
+	if (bytes > 0 && bytes != old) {
 		lock(&poollock);
-		stackdefault = clampsize(bytes);
+		stackdefault = bytes;
 		unlock(&poollock);
 		/* Later stacks come from fresh arenas of the new slot size; free
 		   stacks of the old size give their pages back and are dropped
@@ -164,6 +235,7 @@ size_t gort_stacksize(size_t bytes)
 			npool--;
 			madvise((void *)(pool[npool] & ~FS_FLAGS), old, MADV_DONTNEED);
 		}
+		pooltrim = poolscav = 0;
 		unlock(&poollock);
 	}
 	unlock(&arenalock);
@@ -195,10 +267,31 @@ static bool guard(uintptr_t lo, size_t len)
 	return false;
 }
 
+/* Apply advice to the n ranges of iov in as few system calls as the kernel
+   allows. Returns how many of them, from the first, were done; 0 (and
+   never again) where the kernel cannot advise this process's memory in
+   batches. */
+static int madvise_batch(struct iovec *iov, int n, int advice)
+{
+	if (batchmode == 2 || n <= 0)
+		return 0;
+	long r = rawsyscall6(SYS_process_madvise, PIDFD_SELF, (long)iov, n, advice, 0, 0);
+	if (r < 0) {
+		/* No PIDFD_SELF, no process_madvise, or advice a pidfd may not
+		   give (before 6.13): the per-stack path stays as it was. */
+		if (batchmode == 0 && (r == -EBADF || r == -ENOSYS || r == -EINVAL || r == -EPERM))
+			batchmode = 2;
+		return 0;
+	}
+	batchmode = 1;
+	int done = 0;
+	for (size_t left = (size_t)r; done < n && left >= iov[done].iov_len; done++)
+		left -= iov[done].iov_len;
+	return done;
+}
+
 /* Apply advice to len bytes at each of the n addresses at addr, addr+step,
-   ... in as few system calls as the kernel allows. Returns how many of them,
-   from the first, were done; 0 (and never again) where the kernel cannot
-   advise this process's memory in batches. */
+   ... in batches (madvise_batch). */
 static int madvise_strided(uintptr_t addr, size_t step, int n, size_t len, int advice)
 {
 	struct iovec iov[ARENA_STACKS];
@@ -210,16 +303,7 @@ static int madvise_strided(uintptr_t addr, size_t step, int n, size_t len, int a
 		iov[i].iov_base = (void *)(addr + (size_t)i * step);
 		iov[i].iov_len = len;
 	}
-	long r = rawsyscall6(SYS_process_madvise, PIDFD_SELF, (long)iov, n, advice, 0, 0);
-	if (r < 0) {
-		/* No PIDFD_SELF, no process_madvise, or advice a pidfd may not
-		   give (before 6.13): the per-stack path stays as it was. */
-		if (batchmode == 0 && (r == -EBADF || r == -ENOSYS || r == -EINVAL || r == -EPERM))
-			batchmode = 2;
-		return 0;
-	}
-	batchmode = 1;
-	return (int)((size_t)r / len);
+	return madvise_batch(iov, n, advice);
 }
 
 /* The guards of a whole new arena, one system call; arenalock held. */
@@ -364,6 +448,10 @@ bool stackalloc(g *gp, size_t size)
 		/* Refill half the cache while the lock is held. */
 		while (pp && poolsize == pp->stackcachesize && npool > 0 && pp->nstackcache < STACK_CACHE / 2)
 			pp->stackcache[pp->nstackcache++] = pool[--npool];
+		if (pooltrim > npool)
+			pooltrim = npool;
+		if (poolscav > npool)
+			poolscav = npool;
 		unlock(&poollock);
 		if (fs) {
 			takefree(gp, fs, poolsize);
@@ -421,20 +509,70 @@ void stackcache_release(p *pp)
 	stackcache_drop(pp, stackdefault);
 }
 
-/* Give back the pages of pool stacks unused for a while (sysmon). The
-   pool's order is by time of freeing, so the old ones are at the bottom. */
+/* Give the pages of the n ranges of iov back to the kernel; poollock held,
+   so that none of the stacks is handed out meanwhile. */
+static void release(struct iovec *iov, int n)
+{
+	for (int i = madvise_batch(iov, n, MADV_DONTNEED); i < n; i++)
+		madvise(iov[i].iov_base, iov[i].iov_len, MADV_DONTNEED);
+}
+
+/* sysmon, every second or so: the pool's memory goes back to the kernel in
+   two steps. A stack freed since the last round keeps its top STACK_KEEP
+   bytes (all most goroutines touch, and what makes reusing it cost no
+   page fault) and gives back everything below: one deep goroutine does
+   not leave its pages committed while the stack waits. A stack unused
+   for SCAVENGE_AFTER_NS gives back the rest. The pool's order is by time
+   of freeing, so the old ones are at the bottom. The work is done
+   SCAVENGE_BATCH stacks per system call, letting go of poollock between
+   batches; the trimming costs a walk of page tables that are mostly empty. */
 void stackscavenge(int64_t now)
 {
+	struct iovec iov[SCAVENGE_BATCH];
+	int n;
 	if (npool == 0)
 		return;
-	lock(&poollock);
-	for (int32_t i = 0; i < npool && now - poolfreed[i] >= SCAVENGE_AFTER_NS; i++) {
-		if (pool[i] & STACK_SCAVENGED)
-			continue;
-		madvise((void *)(pool[i] & ~FS_FLAGS), stackdefault, MADV_DONTNEED);
-		pool[i] |= STACK_SCAVENGED;
-	}
-	unlock(&poollock);
+	do {
+		n = 0;
+		lock(&poollock);
+		size_t size = stackdefault;
+		while (pooltrim < npool && n < SCAVENGE_BATCH) {
+			uintptr_t fs = pool[pooltrim];
+			if (size > STACK_KEEP && !(fs & (STACK_TRIMMED | STACK_SCAVENGED))) {
+				iov[n].iov_base = (void *)(fs & ~FS_FLAGS);
+				iov[n++].iov_len = size - STACK_KEEP;
+				pool[pooltrim] = fs | STACK_TRIMMED;
+			}
+			pooltrim++;
+		}
+		release(iov, n);
+		unlock(&poollock);
+	} while (n == SCAVENGE_BATCH);
+	do {
+		n = 0;
+		lock(&poollock);
+		size_t size = stackdefault;
+		while (poolscav < npool && n < SCAVENGE_BATCH && now - poolfreed[poolscav] >= SCAVENGE_AFTER_NS) {
+			uintptr_t fs = pool[poolscav];
+			if (!(fs & STACK_SCAVENGED)) {
+				/* A trimmed stack has only its top left. */
+				size_t keep = fs & STACK_TRIMMED && size > STACK_KEEP ? STACK_KEEP : size;
+				iov[n].iov_base = (void *)((fs & ~FS_FLAGS) + size - keep);
+				iov[n++].iov_len = keep;
+				pool[poolscav] = (fs & ~(uintptr_t)STACK_TRIMMED) | STACK_SCAVENGED;
+			}
+			poolscav++;
+		}
+		release(iov, n);
+		unlock(&poollock);
+	} while (n == SCAVENGE_BATCH);
+}
+
+/* Is there memory in the pool that stackscavenge has yet to give back?
+   sysmon does not sleep for long while there is. */
+bool stackscavengepending(void)
+{
+	return poolscav < npool;
 }
 
 /* main's goroutine: a stack as large as a C main thread gets (RLIMIT_STACK),
@@ -449,6 +587,31 @@ bool mainstackalloc(g *gp)
 	if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur > 0)
 		size = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > max ? max : rl.rlim_cur;
 	return ownstack(gp, pageround(size)) || (size > (8 << 20) && ownstack(gp, 8 << 20));
+}
+
+/* The line after an overflow's "stack exceeds" ones: how to get a bigger
+   stack, with a size four times the limit (a power of two) as example.
+   Runs in the SIGSEGV handler: no libc. */
+void stackoverflowhint(g *gp)
+{
+	size_t limit = gp->stackhi - gp->stacklo, next = STACK_MIN;
+	char buf[160], *p = buf;
+	if (limit >= STACK_MAX)
+		return;
+	while (next < 4 * limit && next < STACK_MAX)
+		next *= 2;
+	if (gp->ismain) {
+		p = append(p, "runtime: raise RLIMIT_STACK (e.g. ulimit -s ");
+		p = append(decimal(p, next >> 10), ") for a bigger main goroutine stack\n");
+	} else {
+		int shift = next >= (1 << 30) ? 30 : next >= (1 << 20) ? 20 : 10;
+		p = append(p, "runtime: set GORTSTACK (e.g. GORTSTACK=");
+		p = decimal(p, next >> shift);
+		*p++ = shift == 30 ? 'g' : shift == 20 ? 'm' : 'k';
+		p = append(p, ") or call gort_stacksize() for bigger goroutine stacks\n");
+	}
+	*p = 0;
+	printstr(buf);
 }
 
 /* Is addr in the guard of gp's stack, or just below it (a frame larger than

@@ -6,7 +6,7 @@
  * the next timer, or until an M picks up a P again and wakes it). Each round:
  * poll the network if nobody has for 10 ms, retake Ps whose M is blocked in
  * a system call, ask goroutines that ran for more than 10 ms to stop, print
- * schedtrace, and give back the pages of long-unused stacks.
+ * schedtrace, and give back the pages of free stacks.
  */
 #include "runtime.h"
 
@@ -82,6 +82,37 @@ static uint32_t retake(int64_t now)
 	return n;
 }
 
+/* Free stacks are scavenged in the pool (stack.c): the caches of idle Ps
+   go there now (nobody owns an idle P while sched.lock is held), running
+   Ps are asked to send theirs at their next scheduling round. */
+static void stackcachesflush(void)
+{
+	lock(&sched.lock);
+	for (p *pp = sched.pidle; pp; pp = pp->link)
+		if (pp->nstackcache > 0)
+			stackcache_release(pp);
+	unlock(&sched.lock);
+	lock(&allplock);
+	for (int32_t i = 0; i < gomaxprocs; i++) {
+		p *pp = allp[i];
+		if (pp->nstackcache > 0 && atomic_load(&pp->status) != Pidle)
+			atomic_store(&pp->stackflush, true);
+	}
+	unlock(&allplock);
+}
+
+/* Do free stacks hold memory that stackscavenge would give back? sched.lock
+   held (allp is stable). */
+static bool stackspending(void)
+{
+	if (stackscavengepending())
+		return true;
+	for (int32_t i = 0; i < gomaxprocs; i++)
+		if (allp[i]->nstackcache > 0)
+			return true;
+	return false;
+}
+
 /* Earliest timer on any P, 0 if none. */
 static int64_t timeSleepUntil(void)
 {
@@ -121,6 +152,10 @@ void sysmon(void)
 					int64_t sleep = 60000000000LL;
 					if (next != 0 && next - now < sleep)
 						sleep = next - now;
+					/* Free stacks still hold memory: give it back
+					   before sleeping for long. */
+					if (sleep > SCAVENGE_PERIOD_NS && stackspending())
+						sleep = SCAVENGE_PERIOD_NS;
 					futexsleep(&sched.sysmonwait, 1, sleep);
 					lock(&sched.lock);
 					atomic_store(&sched.sysmonwait, 0);
@@ -147,6 +182,7 @@ void sysmon(void)
 		}
 		if (now - lastscavenge > SCAVENGE_PERIOD_NS) {
 			lastscavenge = now;
+			stackcachesflush();
 			stackscavenge(now);
 		}
 	}

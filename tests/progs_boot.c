@@ -144,7 +144,10 @@ Test(stack, overflow_is_a_fatal_error_naming_the_goroutine)
 	for (int i = 0; i < 3; i++) {
 		struct run r = run_prog("stack_overflow", NULL, NULL, test_procs[i], LIMIT);
 		cr_expect_eq(r.status, 2, "status %d\n%s", r.status, r.err);
-		expect_err(r, "runtime: goroutine 2 stack exceeds 65536-byte limit\n");
+		expect_err(r, "runtime: goroutine 2 stack exceeds 262144-byte limit\n");
+		/* After Go's two lines, what to do about it. */
+		expect_err(r, "]\nruntime: set GORTSTACK (e.g. GORTSTACK=1m) or call gort_stacksize() "
+		              "for bigger goroutine stacks\nfatal error: stack overflow\n");
 		expect_err(r, "fatal error: stack overflow\n\ngoroutine 2 [running]:\nrecurse(");
 		expect_out(r, "before\n");
 		run_free(&r);
@@ -173,11 +176,11 @@ Test(stack, main_has_a_thread_sized_stack)
 
 Test(stack, size_from_the_call_and_the_environment)
 {
-	/* 200 KiB of recursion needs more than the 64 KiB default. */
-	const char *args[] = { "524288", "200", NULL };
+	/* 500 KiB of recursion needs more than the 256 KiB default. */
+	const char *args[] = { "1048576", "500", NULL };
 	struct run r = run_prog("stacksize", args, NULL, 2, LIMIT);
 	cr_expect_eq(r.status, 0, "%s", r.err);
-	expect_out(r, "initial 65536\nprevious 65536 now 524288\ndepth 200\n");
+	expect_out(r, "initial 262144\nprevious 262144 now 1048576\ndepth 500\n");
 	run_free(&r);
 
 	const char *env[] = { "GORTSTACK=1m", NULL };
@@ -189,10 +192,112 @@ Test(stack, size_from_the_call_and_the_environment)
 	run_free(&r);
 
 	/* Without the larger stack the same depth overflows. */
-	const char *args3[] = { "0", "200", NULL };
+	const char *args3[] = { "0", "500", NULL };
 	r = run_prog("stacksize", args3, NULL, 2, LIMIT);
 	cr_expect_eq(r.status, 2);
 	expect_err(r, "fatal error: stack overflow");
+	run_free(&r);
+}
+
+/* Ordinary C in a goroutine with no setting at all: a local array of
+   200,000 bytes. */
+Test(stack, default_holds_a_200000_byte_frame)
+{
+	const char *args[] = { "frame", NULL };
+	const char *want[] = { "frame 200000\n", NULL };
+	run_ok("stack_deep", args, want, LIMIT);
+}
+
+/* The largest size: 100 nested frames of 1 MiB. */
+Test(stack, gortstack_1g_holds_100_frames_of_1_mib)
+{
+	const char *env[] = { "GORTSTACK=1g", NULL };
+	const char *args[] = { "recurse", "100", "1024", NULL };
+	struct run r = run_prog("stack_deep", args, env, 2, LIMIT);
+	cr_expect_eq(r.status, 0, "status %d\n%s", r.status, r.err);
+	cr_expect_str_eq(r.out, "depth 100\n");
+	cr_expect_str_empty(r.err);
+	run_free(&r);
+}
+
+Test(stack, gortstack_spellings)
+{
+	static const struct {
+		const char *value;
+		const char *size;
+	} ok[] = {
+		{ "65536", "65536" }, { "100000", "102400" }, { "64k", "65536" }, { "64K", "65536" },
+		{ "64KiB", "65536" }, { "3m", "3145728" }, { "3M", "3145728" }, { "3MiB", "3145728" },
+		{ "1g", "1073741824" }, { "1G", "1073741824" }, { "1GiB", "1073741824" },
+		{ "1024m", "1073741824" },
+	};
+	const char *args[] = { "0", "1", NULL };
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		char env0[64], want[96];
+		snprintf(env0, sizeof env0, "GORTSTACK=%s", ok[i].value);
+		snprintf(want, sizeof want, "initial %s\nprevious %s now %s\ndepth 1\n", ok[i].size, ok[i].size, ok[i].size);
+		const char *env[] = { env0, NULL };
+		struct run r = run_prog("stacksize", args, env, 1, LIMIT);
+		cr_expect_eq(r.status, 0, "%s: status %d\n%s", env0, r.status, r.err);
+		cr_expect_str_eq(r.out, want, "%s: stdout %s", env0, r.out);
+		cr_expect_str_empty(r.err, "%s: stderr %s", env0, r.err);
+		run_free(&r);
+	}
+}
+
+/* A value that cannot be used is said so, once, and the program runs. */
+Test(stack, gortstack_bad_value_is_reported)
+{
+	static const struct {
+		const char *value;
+		const char *size;
+		const char *err;
+	} bad[] = {
+		{ "junk", "262144", "runtime: GORTSTACK=junk: not a size; using 256 KiB\n" },
+		{ "1.5m", "262144", "runtime: GORTSTACK=1.5m: not a size; using 256 KiB\n" },
+		{ "64kb", "262144", "runtime: GORTSTACK=64kb: not a size; using 256 KiB\n" },
+		{ "-1", "262144", "runtime: GORTSTACK=-1: not a size; using 256 KiB\n" },
+		{ "2048m", "1073741824", "runtime: GORTSTACK=2048m: more than 1 GiB; using 1 GiB\n" },
+		{ "99999999999999999999999", "1073741824",
+		  "runtime: GORTSTACK=99999999999999999999999: more than 1 GiB; using 1 GiB\n" },
+		{ "1000", "16384", "runtime: GORTSTACK=1000: less than 16 KiB; using 16 KiB\n" },
+	};
+	const char *args[] = { "0", "1", NULL };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char env0[64], want[96];
+		snprintf(env0, sizeof env0, "GORTSTACK=%s", bad[i].value);
+		snprintf(want, sizeof want, "initial %s\nprevious %s now %s\ndepth 1\n", bad[i].size, bad[i].size, bad[i].size);
+		const char *env[] = { env0, NULL };
+		struct run r = run_prog("stacksize", args, env, 2, LIMIT);
+		cr_expect_eq(r.status, 0, "%s: status %d\n%s", env0, r.status, r.err);
+		cr_expect_str_eq(r.out, want, "%s: stdout %s", env0, r.out);
+		cr_expect_str_eq(r.err, bad[i].err, "%s: stderr %s", env0, r.err);
+		run_free(&r);
+	}
+}
+
+/* A thousand goroutines that each went 200 KB deep and exited leave no
+   memory committed a few sysmon periods later (the program waits for it). */
+Test(stack, deep_pages_are_released_after_exit)
+{
+	int procs[] = { 1, 4 };
+	for (int i = 0; i < 2; i++) {
+		const char *args[] = { "release", NULL };
+		struct run r = run_prog("stack_deep", args, NULL, procs[i], 2 * LIMIT);
+		cr_expect_eq(r.status, 0, "GOMAXPROCS=%d status %d\n%s", procs[i], r.status, r.err);
+		cr_expect_str_eq(r.out, "released\n", "GOMAXPROCS=%d", procs[i]);
+		run_free(&r);
+	}
+}
+
+/* 100,000 parked goroutines in at most 5 KiB each (page tables included)
+   and within vm.max_map_count; make soak runs a million. */
+Test(stack, parked_goroutines_within_memory_and_map_budget)
+{
+	const char *args[] = { "parked", "100000", NULL };
+	struct run r = run_prog("stack_deep", args, NULL, 2, 2 * LIMIT);
+	cr_expect_eq(r.status, 0, "status %d\n%s", r.status, r.err);
+	cr_expect_str_eq(r.out, "parked 100000\n");
 	run_free(&r);
 }
 
@@ -490,6 +595,7 @@ Test(stack, go_TestStackOverflow)
 		struct run r = run_crash("StackOverflowGoroutine", test_procs[i]);
 		expect_status(r, "StackOverflowGoroutine", test_procs[i], 2);
 		expect_err_prefix(r, "runtime: goroutine 2 stack exceeds 1474560-byte limit\n");
+		expect_err(r, "\nruntime: set GORTSTACK (e.g. GORTSTACK=8m) or call gort_stacksize() for bigger goroutine stacks\n");
 		expect_err(r, "fatal error: stack overflow");
 		expect_err(r, "\n\ngoroutine 2 [running]:\nf64k(");
 		run_free(&r);
@@ -504,6 +610,8 @@ Test(stack, go_TestStackOverflow)
 		/* information about the current SP and stack bounds */
 		expect_err(r, "runtime: sp=");
 		expect_err(r, "stack=[");
+		/* main's stack is RLIMIT_STACK's size: the remedy is ulimit. */
+		expect_err(r, "]\nruntime: raise RLIMIT_STACK (e.g. ulimit -s ");
 		expect_err(r, "\n\ngoroutine 1 [running]:\nf64k(");
 		run_free(&r);
 	}

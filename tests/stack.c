@@ -137,17 +137,57 @@ Test(stack, fresh_stacks_are_guarded_and_committed_ahead)
 	close(pfd[1]);
 }
 
-Test(stack, size_is_clamped_and_rounded)
+Test(stack, size_is_rounded_and_checked)
 {
-	size_t old = gort_stacksize(1000);
-	cr_assert_eq(gort_stacksize(0), 16 << 10, "minimum 16 KiB");
+	size_t old = gort_stacksize(0);
+	cr_assert_eq(old, 256 << 10, "the default is 256 KiB");
 	gort_stacksize(100000);
 	cr_assert_eq(gort_stacksize(0), 102400, "rounded up to pages");
 	g gp = { 0 };
 	cr_assert(stackalloc(&gp, stackdefault));
 	cr_assert_eq(gp.stackhi - gp.stacklo, 102400);
 	stackfree(&gp);
+	/* Out of range: an error, and the size stays. */
+	size_t bad[] = { 1, 1000, (16 << 10) - 1, ((size_t)1 << 30) + 1, (size_t)2 << 30, (size_t)-1 };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		errno = 0;
+		cr_assert_eq(gort_stacksize(bad[i]), 0, "gort_stacksize(%zu)", bad[i]);
+		cr_assert_eq(errno, EINVAL, "gort_stacksize(%zu)", bad[i]);
+		cr_assert_eq(gort_stacksize(0), 102400);
+	}
+	cr_assert_eq(gort_stacksize(16 << 10), 102400, "the least");
+	cr_assert_eq(gort_stacksize((size_t)1 << 30), 16 << 10, "the most");
 	gort_stacksize(old);
+}
+
+/* A stack that went deep gives its deep pages back once it waits in the
+   pool, keeps its top for a cheap reuse, and gives that back too when it
+   stays unused. */
+Test(stack, deep_pages_are_scavenged)
+{
+	g gp = { 0 };
+	cr_assert(stackalloc(&gp, stackdefault));
+	memset((void *)(gp.stackhi - (200 << 10)), 1, 200 << 10);
+	uintptr_t lo = gp.stacklo, hi = gp.stackhi, deep = hi - (200 << 10);
+	cr_assert(resident(deep));
+	stackfree(&gp);
+	cr_assert_eq(tp.nstackcache, 1);
+	stackscavenge(nanotime());
+	cr_assert(resident(deep), "the per-P cache is left alone");
+	stackcache_release(&tp);
+	int64_t now = nanotime();
+	stackscavenge(now);
+	for (uintptr_t a = deep; a < hi - (16 << 10); a += 4096)
+		cr_assert(!resident(a), "page at %#lx of [%#lx, %#lx) still resident", a, lo, hi);
+	cr_assert(resident(hi - 4096), "the top is kept");
+	stackscavenge(now + 10000000000LL);
+	cr_assert(!resident(hi - 4096), "unused for long: the top goes too");
+	/* It reads back as zeros and serves again. */
+	cr_assert(stackalloc(&gp, stackdefault));
+	cr_assert_eq(gp.stacklo, lo);
+	cr_assert_eq(*(volatile char *)deep, 0);
+	cr_assert_eq(*(volatile char *)(hi - 1), 0);
+	stackfree(&gp);
 }
 
 Test(stack, main_stack_follows_rlimit)

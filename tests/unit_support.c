@@ -31,6 +31,11 @@ void outofmemory(size_t n)
 	throw("out of memory");
 }
 
+void printstr(const char *s)
+{
+	fputs(s, stderr);
+}
+
 const char *gogetenv(const char *name)
 {
 	return getenv(name);
