@@ -26,8 +26,13 @@ WARN := -std=c11 -Wall -Wextra -Werror
 # program's binary 3 KiB smaller.
 RTFLAGS := $(WARN) $(CFLAGS) -D_GNU_SOURCE -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-ftls-model=local-exec -fno-stack-protector -ffunction-sections -fdata-sections \
-	-Iruntime -Iinclude
+	-Iruntime -Iinclude -idirafter build/vginc
 GORTCC := bin/gortcc
+# valgrind's client requests (<valgrind/valgrind.h>, <valgrind/memcheck.h>):
+# header-only, and libc-neutral like the kernel's; build/vginc holds a link to
+# that one directory, so glibc's headers beside it stay out of the runtime's
+# sight.
+VALGRIND_INCDIR ?= /usr/include/valgrind
 
 RT_SRCS := $(wildcard runtime/*.c) $(wildcard libc-shim/*.c) $(wildcard crt/*.c)
 RT_ASM := $(wildcard asm/*.S)
@@ -50,7 +55,7 @@ CRIT_BINS := $(CRIT_UNIT_SRCS:tests/%.c=build/tests/unit_%) $(CRIT_PROG_SRCS:tes
 
 all: $(LIBS) lib/kernel $(GORTCC)
 
-build/obj/%.o: %.c $(HDRS)
+build/obj/%.o: %.c $(HDRS) | build/vginc
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(RTFLAGS) -c $< -o $@
 
@@ -114,6 +119,10 @@ build/tests/progs_%: tests/progs_%.c tests/harness.c tests/harness.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -Itests -o $@ $< tests/harness.c -lcriterion
 
+build/vginc:
+	@[ -f $(VALGRIND_INCDIR)/valgrind.h ] || { echo "no $(VALGRIND_INCDIR)/valgrind.h: run make setup (valgrind)" >&2; exit 1; }
+	@mkdir -p $@.tmp && ln -sfn $(VALGRIND_INCDIR) $@.tmp/valgrind && rm -rf $@ && mv $@.tmp $@
+
 # Links, not copies: the headers stay those of the machine's kernel package.
 lib/kernel:
 	@mkdir -p $@.tmp
@@ -132,6 +141,7 @@ setup:
 	[ -f /usr/include/criterion/criterion.h ] || need="$$need libcriterion-dev"; \
 	command -v gcc >/dev/null || need="$$need gcc"; \
 	[ -d /usr/include/linux ] || need="$$need linux-libc-dev"; \
+	command -v valgrind >/dev/null && [ -f /usr/include/valgrind/valgrind.h ] || need="$$need valgrind"; \
 	if [ -n "$$need" ]; then \
 		echo "installing:$$need"; \
 		$(SUDO) apt-get update -qq && \

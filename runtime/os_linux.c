@@ -76,6 +76,7 @@ void procyield(int n)
 
 void osinit(void)
 {
+	valgrindinit();
 	ncpu = getproccount();
 	physpagesize = getauxval(AT_PAGESZ);
 	if (physpagesize == 0)

@@ -115,6 +115,7 @@ struct g {
 	g *alllink;               /* allgs list, never unlinked */
 	uintptr_t gopc;           /* pc of the go() call that created it */
 	uint32_t stackflags;      /* stack.c: how the stack was made */
+	uint32_t stackvgid;       /* its own mapping's valgrind stack id (valgrind.c) */
 	void *stackmem;           /* mapping that holds the stack (stack.c) */
 	size_t stackmemsize;
 	timer *timer;             /* gort_sleep's timer, made on first use */
@@ -366,6 +367,12 @@ hidden int gettid_(void);
 hidden void usleep_(int64_t us);
 hidden long rawsyscall6(long n, long a1, long a2, long a3, long a4, long a5, long a6);
 hidden int procdir(const char *path, void (*fn)(long n, void *arg), void *arg);
+
+/* valgrind.c */
+hidden extern bool onvalgrind;        /* running under valgrind (osinit) */
+hidden void valgrindinit(void);
+hidden uint32_t vgstackregister(uintptr_t lo, uintptr_t hi);
+hidden void vgstackderegister(uint32_t id);
 
 /* stack.c */
 hidden bool stackalloc(g *gp, size_t size);  /* false: out of memory */

@@ -343,6 +343,7 @@ void minitsignals(m *mp)
 	if (s == MAP_FAILED)
 		outofmemory(SIGSTACK_SIZE);
 	mp->gsignal = s;
+	vgstackregister((uintptr_t)s, (uintptr_t)s + SIGSTACK_SIZE);
 	stack_t st = { .ss_sp = s, .ss_size = SIGSTACK_SIZE, .ss_flags = 0 };
 	sigaltstack(&st, 0);
 }
