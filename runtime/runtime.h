@@ -373,6 +373,7 @@ hidden extern bool onvalgrind;        /* running under valgrind (osinit) */
 hidden void valgrindinit(void);
 hidden uint32_t vgstackregister(uintptr_t lo, uintptr_t hi);
 hidden void vgstackderegister(uint32_t id);
+hidden void vgmemundefined(uintptr_t lo, size_t len);
 
 /* stack.c */
 hidden bool stackalloc(g *gp, size_t size);  /* false: out of memory */

@@ -43,3 +43,11 @@ void vgstackderegister(uint32_t id)
 	if (onvalgrind && id)
 		VALGRIND_STACK_DEREGISTER(id);
 }
+
+/* Memory the program may write before memcheck sees sp move over it: the
+   red zone below the sp sigurg gives a preempted goroutine. */
+void vgmemundefined(uintptr_t lo, size_t len)
+{
+	if (onvalgrind)
+		VALGRIND_MAKE_MEM_UNDEFINED(lo, len);
+}
