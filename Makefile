@@ -50,7 +50,7 @@ SAMPLES := $(SAMPLE_SRCS:samples/%.c=build/samples/%)
 # compiler (see tests/unit_support.c for what stands in for the rest).
 CRIT_PROG_SRCS := $(wildcard tests/progs_*.c)
 CRIT_UNIT_SRCS := $(filter-out tests/harness.c tests/unit_support.c $(CRIT_PROG_SRCS),$(wildcard tests/*.c))
-UNIT_RT := runtime/runq.c runtime/lock_futex.c runtime/os_linux.c runtime/stack.c tests/unit_support.c
+UNIT_RT := runtime/runq.c runtime/lock_futex.c runtime/os_linux.c runtime/stack.c runtime/valgrind.c tests/unit_support.c
 CRIT_BINS := $(CRIT_UNIT_SRCS:tests/%.c=build/tests/unit_%) $(CRIT_PROG_SRCS:tests/%.c=build/tests/%)
 
 all: $(LIBS) lib/kernel $(GORTCC)
@@ -72,7 +72,7 @@ build/gort.keep: $(RT_OBJS) build/gort-all.o
 	{ echo go; echo rt0_go; \
 	  nm -g --defined-only build/gort-all.o | awk 'NF == 3 { print $$3 }' | sort -u > $@.ours; \
 	  nm -g --defined-only $(MUSL_LIBDIR)/libc.a 2>/dev/null | awk 'NF == 3 { print $$3 }' | sort -u > $@.musl; \
-	  grep '^gort_' $@.ours; comm -12 $@.ours $@.musl; } > $@
+	  grep '^gort_\|^__wrap_' $@.ours; comm -12 $@.ours $@.musl; } > $@
 	rm -f $@.ours $@.musl
 
 build/gort-all.o: $(RT_OBJS)
