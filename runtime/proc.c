@@ -220,7 +220,6 @@ static void *mstart_thread(void *arg)
 	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
 	mp->g0->stackhi = sp;
 	mp->g0->stacklo = sp > M_STACK ? sp - M_STACK + 4096 : 0;
-	vgstackregister(mp->g0->stacklo, mp->g0->stackhi);
 	mp->tid = gettid_();
 	minitsignals(mp);
 	sigmaskapply1(mp);   /* the program's mask: it came up with all blocked */

@@ -9,8 +9,9 @@
  * memcheck's view of whatever lies between them. Each stack the runtime
  * switches to is therefore registered as such (VALGRIND_STACK_REGISTER):
  * goroutine stacks when they are mapped or carved (they stay registered
- * while cached), the Ms' pthread stacks and signal stacks when the M starts.
- * The process stack, m0's g0, valgrind registers itself.
+ * while cached), signal stacks when the M starts. The Ms' own stacks (g0:
+ * the process stack for m0, pthread stacks for the others) valgrind
+ * registers itself, as it creates each thread.
  *
  * The client requests are a few instructions that do nothing on a real CPU;
  * they are still kept off the hot paths, behind onvalgrind.
