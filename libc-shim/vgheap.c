@@ -171,6 +171,15 @@ bool vgfree(void *p)
 	lock(&heaplock);
 	struct block *e = tabfind((uintptr_t)p);
 	if (!e) {
+		/* Freed already (it is still held back): a double free, for
+		   memcheck to report rather than musl to crash on. */
+		for (size_t i = 0; i < qlen; i++) {
+			if (queue[(qhead + i) % QUEUE_MAX].p == (uintptr_t)p) {
+				unlock(&heaplock);
+				VALGRIND_FREELIKE_BLOCK(p, RZ);
+				return true;
+			}
+		}
 		unlock(&heaplock);
 		return false;
 	}
