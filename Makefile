@@ -26,8 +26,13 @@ WARN := -std=c11 -Wall -Wextra -Werror
 # program's binary 3 KiB smaller.
 RTFLAGS := $(WARN) $(CFLAGS) -D_GNU_SOURCE -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-ftls-model=local-exec -fno-stack-protector -ffunction-sections -fdata-sections \
-	-Iruntime -Iinclude
+	-Iruntime -Iinclude -idirafter build/vginc
 GORTCC := bin/gortcc
+# valgrind's client requests (<valgrind/valgrind.h>, <valgrind/memcheck.h>):
+# header-only, and libc-neutral like the kernel's; build/vginc holds a link to
+# that one directory, so glibc's headers beside it stay out of the runtime's
+# sight.
+VALGRIND_INCDIR ?= /usr/include/valgrind
 
 # dwarfline.c reads DWARF line tables, which only a -g build has: the
 # runtime for builds without -g (libgort.a) has dwarfline_none.c instead.
@@ -47,12 +52,12 @@ SAMPLES := $(SAMPLE_SRCS:samples/%.c=build/samples/%)
 # compiler (see tests/unit_support.c for what stands in for the rest).
 CRIT_PROG_SRCS := $(wildcard tests/progs_*.c)
 CRIT_UNIT_SRCS := $(filter-out tests/harness.c tests/unit_support.c $(CRIT_PROG_SRCS),$(wildcard tests/*.c))
-UNIT_RT := runtime/runq.c runtime/lock_futex.c runtime/os_linux.c runtime/stack.c runtime/dwarfline.c tests/unit_support.c
+UNIT_RT := runtime/runq.c runtime/lock_futex.c runtime/os_linux.c runtime/stack.c runtime/dwarfline.c runtime/valgrind.c tests/unit_support.c
 CRIT_BINS := $(CRIT_UNIT_SRCS:tests/%.c=build/tests/unit_%) $(CRIT_PROG_SRCS:tests/%.c=build/tests/%)
 
 all: $(LIBS) lib/kernel $(GORTCC)
 
-build/obj/%.o: %.c $(HDRS)
+build/obj/%.o: %.c $(HDRS) | build/vginc
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(RTFLAGS) -c $< -o $@
 
@@ -146,6 +151,10 @@ build/tests/progs_%: tests/progs_%.c tests/harness.c tests/harness.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -Itests -o $@ $< tests/harness.c -lcriterion
 
+build/vginc:
+	@[ -f $(VALGRIND_INCDIR)/valgrind.h ] || { echo "no $(VALGRIND_INCDIR)/valgrind.h: run make setup (valgrind)" >&2; exit 1; }
+	@mkdir -p $@.tmp && ln -sfn $(VALGRIND_INCDIR) $@.tmp/valgrind && rm -rf $@ && mv $@.tmp $@
+
 # Links, not copies: the headers stay those of the machine's kernel package.
 lib/kernel:
 	@mkdir -p $@.tmp
@@ -165,6 +174,7 @@ setup:
 	command -v gcc >/dev/null || need="$$need gcc"; \
 	command -v gdb >/dev/null || need="$$need gdb"; \
 	[ -d /usr/include/linux ] || need="$$need linux-libc-dev"; \
+	command -v valgrind >/dev/null && [ -f /usr/include/valgrind/valgrind.h ] || need="$$need valgrind"; \
 	if [ -n "$$need" ]; then \
 		echo "installing:$$need"; \
 		$(SUDO) apt-get update -qq && \

@@ -240,4 +240,9 @@ hidden long fd_offg(int fd, int mode, struct sc *c, bool cp, fd_more more, void 
 /* A call the user made non-blocking (MSG_DONTWAIT): as musl makes it. */
 hidden long sc_nowait(const struct sc *c);
 
+/* vgheap.c: the heap under valgrind, for malloc.c. */
+hidden void *vgmalloc(size_t n, size_t align, bool zero);
+hidden bool vgfree(void *p);
+hidden bool vgsize(void *p, size_t *n);
+
 #endif

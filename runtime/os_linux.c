@@ -76,16 +76,17 @@ void procyield(int n)
 
 /* Read by asm/switch.S: load a G's thread pointer with wrfsbase (the
    kernel enabled FSGSBASE: AT_HWCAP2 bit 1) rather than arch_prctl.
-   Written once, in osinit. */
+   valgrind does not emulate wrfsbase. Written once, in osinit. */
 uint8_t gort_fsgsbase;
 
 void osinit(void)
 {
+	valgrindinit();
 	ncpu = getproccount();
 	physpagesize = getauxval(AT_PAGESZ);
 	if (physpagesize == 0)
 		physpagesize = 4096;
-	gort_fsgsbase = (getauxval(AT_HWCAP2) & 2) && !debug_nofsgsbase;
+	gort_fsgsbase = (getauxval(AT_HWCAP2) & 2) && !debug_nofsgsbase && !onvalgrind;
 }
 
 uintptr_t gettp(void)

@@ -116,6 +116,7 @@ struct g {
 	g *alllink;               /* allgs list, never unlinked */
 	uintptr_t gopc;           /* pc of the go() call that created it */
 	uint32_t stackflags;      /* stack.c: how the stack was made */
+	uint32_t stackvgid;       /* its own mapping's valgrind stack id (valgrind.c) */
 	void *stackmem;           /* mapping that holds the stack (stack.c) */
 	size_t stackmemsize;
 	timer *timer;             /* gort_sleep's timer, made on first use */
@@ -389,6 +390,13 @@ hidden void tcbsetup(void);
 hidden uintptr_t tcbinit(g *gp);
 hidden void tcbexit(g *gp);
 hidden int tcbtidnext(void);
+
+/* valgrind.c */
+hidden extern bool onvalgrind;        /* running under valgrind (osinit) */
+hidden void valgrindinit(void);
+hidden uint32_t vgstackregister(uintptr_t lo, uintptr_t hi);
+hidden void vgstackderegister(uint32_t id);
+hidden void vgmemundefined(uintptr_t lo, size_t len);
 
 /* stack.c */
 hidden bool stackalloc(g *gp, size_t size);  /* false: out of memory */

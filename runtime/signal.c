@@ -89,6 +89,10 @@ static void sigurg(int sig, siginfo_t *si, void *ctx)
 		return;
 	sp -= 128;               /* the red zone */
 	sp -= 8;
+	/* valgrind sees sp jump there on return, not a push: the slot and the
+	   red zone below it become live for it here. */
+	if (unlikely(onvalgrind))
+		vgmemundefined(sp - 128, 128 + 8);
 	*(uintptr_t *)sp = pc;
 	uc->uc_mcontext.gregs[REG_RSP] = (greg_t)sp;
 	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)asyncPreempt;
@@ -344,6 +348,7 @@ void minitsignals(m *mp)
 	if (s == MAP_FAILED)
 		outofmemory(SIGSTACK_SIZE);
 	mp->gsignal = s;
+	vgstackregister((uintptr_t)s, (uintptr_t)s + SIGSTACK_SIZE);
 	stack_t st = { .ss_sp = s, .ss_size = SIGSTACK_SIZE, .ss_flags = 0 };
 	sigaltstack(&st, 0);
 }

@@ -210,6 +210,10 @@ void stackinit(void)
 		*p = 0;
 		printstr(buf);
 	}
+	/* valgrind knows neither guard regions nor process_madvise: mprotect
+	   guards, and pages faulted in one by one. */
+	if (onvalgrind)
+		guardmode = 2, batchmode = 2;
 }
 
 size_t gort_stacksize(size_t bytes)
@@ -367,6 +371,8 @@ static bool arenaslot(g *gp)
 	gp->stackflags = guarded || guard(base, GUARD_SIZE) ? STACK_GUARDED : 0;
 	gp->stackmem = (void *)base;
 	gp->stackmemsize = slotsize;
+	/* Registered for good: arenas are never unmapped. */
+	vgstackregister(gp->stacklo, gp->stackhi);
 	return true;
 }
 
@@ -382,6 +388,7 @@ static bool ownstack(g *gp, size_t size)
 	gp->stackflags = STACK_OWNMAP | (guard(base, GUARD_SIZE) ? STACK_GUARDED : 0);
 	gp->stackmem = v;
 	gp->stackmemsize = len;
+	gp->stackvgid = vgstackregister(gp->stacklo, gp->stackhi);
 	return true;
 }
 
@@ -466,6 +473,8 @@ void stackfree(g *gp)
 	if (!gp->stackmem)
 		return;
 	if (gp->stackflags & STACK_OWNMAP) {
+		vgstackderegister(gp->stackvgid);
+		gp->stackvgid = 0;
 		munmap(gp->stackmem, gp->stackmemsize);
 	} else if (gp->stackhi - gp->stacklo == stackdefault) {
 		size_t size = gp->stackhi - gp->stacklo;
