@@ -8,6 +8,7 @@
  * errors (like Go's) also print every other goroutine. A second failure while
  * the first is printing waits for the first to exit the process.
  */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,8 +19,6 @@
 
 hidden const char *funcname(uintptr_t pc, uintptr_t *start);
 hidden bool stdiobusy(FILE *f);   /* libc-shim/stdio.c: another thread holds f's lock */
-
-static _Atomic int dying;
 
 void printstr(const char *s)
 {
@@ -60,6 +59,22 @@ void printhex(uint64_t v)
 	printstr(p);
 }
 
+/* Go's words for each enum waitreason (Go's waitReasonStrings). */
+const char *const waitreasonstrings[waitReasonCount] = {
+	[waitReasonZero] = "",
+	[waitReasonIOWait] = "IO wait",
+	[waitReasonChanReceiveNilChan] = "chan receive (nil chan)",
+	[waitReasonChanSendNilChan] = "chan send (nil chan)",
+	[waitReasonSelect] = "select",
+	[waitReasonSelectNoCases] = "select (no cases)",
+	[waitReasonChanReceive] = "chan receive",
+	[waitReasonChanSend] = "chan send",
+	[waitReasonSemacquire] = "semacquire",
+	[waitReasonSleep] = "sleep",
+	[waitReasonSyncMutexLock] = "sync.Mutex.Lock",
+	[waitReasonSyncWaitGroupWait] = "sync.WaitGroup.Wait",
+};
+
 static const char *statusname(g *gp)
 {
 	switch (readgstatus(gp)) {
@@ -72,7 +87,9 @@ static const char *statusname(g *gp)
 	case Gsyscall:
 		return "syscall";
 	case Gwaiting:
-		return gp->waitreason ? gp->waitreason : "waiting";
+		if (gp->waitreason > waitReasonZero && gp->waitreason < waitReasonCount)
+			return waitreasonstrings[gp->waitreason];
+		return "waiting";
 	case Gdead:
 		return "dead";
 	case Gpreempted:
@@ -107,8 +124,25 @@ static void printframe(uintptr_t pc, bool call)
 	printstr("\n");
 }
 
-/* Walk gp's frames by frame pointer from (pc, bp). */
-void traceback1(g *gp, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc)
+/* The GOTRACEBACK level of the report being printed (gotraceback):
+   written by the one thread that prints it (startpanic). Below 2 the
+   runtime's frames and goroutines are left out, as Go leaves out its own. */
+static int32_t tblevel = 1;
+
+/* Go's showframe: below GOTRACEBACK=system a frame of the runtime or libc
+   is shown only when the program called it, so that a goroutine waiting
+   in gort_chan_recv shows that call and its caller, not chanrecv and
+   gopark (Go shows time.Sleep, not runtime.gopark). Without linker.ld's
+   fence nothing can be told apart: every frame is shown. */
+static bool showframe(uintptr_t pc, uintptr_t callerpc)
+{
+	return tblevel >= 2 || !textfenced() || usertext(pc) || usertext(callerpc) ||
+	       callerpc == (uintptr_t)gostartfn;   /* the goroutine's function, called in tail position */
+}
+
+/* Walk gp's frames by frame pointer from (pc, bp); leafret, if not 0, is
+   the caller of pc's function, which made no frame of its own. */
+static void traceback2(g *gp, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc, uintptr_t leafret)
 {
 	uintptr_t lo = gp->stacklo, hi = gp->stackhi;
 	if (!lo || sp < lo || sp > hi) {
@@ -123,15 +157,25 @@ void traceback1(g *gp, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc)
 			printstr("...additional frames elided...\n");
 			break;
 		}
-		printframe(pc, call);
+		/* The caller's pc and frame, read first: whether this frame is
+		   shown depends on who called it. */
+		uintptr_t next = 0, nextbp = 0;
+		if (leafret) {
+			next = leafret;
+			nextbp = bp;
+			leafret = 0;
+		} else if (bp >= lo && bp + 16 <= hi && !(bp & 7)) {
+			uintptr_t *f = (uintptr_t *)bp;
+			if (f[0] > bp) {
+				next = f[1];
+				nextbp = f[0];
+			}
+		}
+		if (showframe(pc, next))
+			printframe(pc, call);
 		call = true;
-		if (bp < lo || bp + 16 > hi || (bp & 7))
-			break;
-		uintptr_t *f = (uintptr_t *)bp;
-		pc = f[1];
-		if (f[0] <= bp)
-			break;
-		bp = f[0];
+		pc = next;
+		bp = nextbp;
 	}
 	if (gp->gopc && !gp->ismain) {
 		printstr("created by ");
@@ -142,6 +186,26 @@ void traceback1(g *gp, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc)
 		printhex(gp->gopc);
 		printstr("\n");
 	}
+}
+
+void traceback1(g *gp, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc)
+{
+	traceback2(gp, pc, sp, bp, exactpc, 0);
+}
+
+/* A signal that lands in libc (a system call's wrapper) usually finds a
+   function built without frame pointers, as musl is: the frame pointer
+   is still its caller's, whose own pc is only a return address on the
+   stack. Take the first word between sp and the frame pointer that
+   points into the program's text as that return address. */
+static uintptr_t leafreturn(uintptr_t pc, uintptr_t sp, uintptr_t bp)
+{
+	if (usertext(pc) || runtimetext(pc) || bp <= sp || bp - sp > 4096 || (sp & 7))
+		return 0;
+	for (uintptr_t *w = (uintptr_t *)sp; (uintptr_t)w < bp; w++)
+		if (usertext(*w))
+			return *w;
+	return 0;
 }
 
 /* A switched-out goroutine: its frame pointer and pc are where mcall saved them. */
@@ -155,13 +219,39 @@ static void tracebacksaved(g *gp)
 	traceback1(gp, s[7], gp->sched.sp, s[6], false);
 }
 
+/* Where a parked goroutine waits in the program's own code: the first
+   frame in its text, walking down from where mcall saved its frame
+   pointer; 0 if none (a runtime goroutine, or no fence). For schedtrace,
+   while the goroutine may wake and run: the walk stays within its stack
+   and stops at anything that does not look like a frame. */
+uintptr_t waitpc(g *gp)
+{
+	uintptr_t *s = (uintptr_t *)gp->sched.sp;
+	uintptr_t lo = gp->stacklo, hi = gp->stackhi;
+	if (!s || (uintptr_t)s < lo || (uintptr_t)s + 64 > hi)
+		return 0;
+	uintptr_t pc = s[7], bp = s[6];
+	for (int n = 0; pc && n < 100; n++) {
+		if (usertext(pc))
+			return pc;
+		if (bp < lo || bp + 16 > hi || (bp & 7))
+			return 0;
+		uintptr_t *f = (uintptr_t *)bp;
+		if (f[0] <= bp)
+			return 0;
+		pc = f[1];
+		bp = f[0];
+	}
+	return 0;
+}
+
 void tracebackothers(g *me)
 {
 	/* Locking allglock could deadlock if we died holding it; the list is
 	   append-only, so reading it unlocked is safe enough while dying. */
 	for (g *gp = allgs; gp; gp = gp->alllink) {
 		uint32_t s = readgstatus(gp);
-		if (gp == me || gp->issystem || s == Gdead || s == Gidle)
+		if (gp == me || (gp->issystem && tblevel < 2) || s == Gdead || s == Gidle)
 			continue;
 		printstr("\n");
 		goroutineheader(gp);
@@ -188,21 +278,97 @@ void dopanic_flush(void)
 	flushifunlocked(stderr);
 }
 
-/* Print the message and the tracebacks, then exit 2. */
-static _Noreturn void die(const char *note, const char *prefix, const char *s, bool flush, bool all,
-                          bool runtimestack, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc)
+/* Set once a thread starts printing a fatal report; any other that fails
+   meanwhile waits for it to end the process. dyingtid is the printer. */
+static _Atomic int dying;
+static _Atomic int dyingtid;
+
+/* Go's startpanic_m: from here this thread prints the report and the
+   process dies. The M must not leave this goroutine: with m->locks set
+   the libc-shim does the flush's writes as plain blocking calls instead
+   of parking, and the preemption signal leaves us alone. Returns false,
+   at once, when this thread is already printing one (a fault in the
+   report itself): the caller then just dies. */
+bool startpanic(void)
 {
 	g *me = getg();
-	/* From here the M must not leave this goroutine: with m->locks set the
-	   libc-shim does the flush's writes as plain blocking calls instead of
-	   parking, and the preemption signal leaves us alone. */
+	int tid = gettid_();
 	if (me && me->m)
 		me->m->locks++;
 	if (atomic_fetch_add(&dying, 1) > 0) {
-		/* Somebody else is printing a fatal error: let them finish. */
+		if (atomic_load(&dyingtid) == tid)
+			return false;
 		for (;;)
 			rawsyscall6(SYS_pause, 0, 0, 0, 0, 0, 0);
 	}
+	atomic_store(&dyingtid, tid);
+	return true;
+}
+
+/* The goroutines of a report (Go's dopanic_m), as GOTRACEBACK says: gp's
+   own from (pc, sp, bp) first (the runtime's stack if gp is a g0: only at
+   system or for a runtime bug), then the others. Returns whether
+   GOTRACEBACK=crash asks for a core. */
+bool dopanic(g *gp, int throwing, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc)
+{
+	int32_t level;
+	bool all, docrash;
+	gotraceback(throwing, &level, &all, &docrash);
+	tblevel = level;
+	if (level > 0) {
+		bool user = gp && gp->m && gp == gp->m->curg;
+		if (user) {
+			printstr("\n");
+			goroutineheader(gp);
+			traceback2(gp, pc, sp, bp, exactpc, exactpc ? leafreturn(pc, sp, bp) : 0);
+		} else if (gp && (level >= 2 || throwing >= throwTypeRuntime)) {
+			printstr("\nruntime stack:\n");
+			traceback1(gp, pc, sp, bp, exactpc);
+		}
+		if (all || !user)
+			tracebackothers(user ? gp : 0);
+	}
+	return docrash;
+}
+
+/* Put back sig's default action and unblock it on this thread: the next
+   sig kills the process as it would have killed a C program. */
+void sigdefault(int sig)
+{
+	struct {
+		uintptr_t handler;
+		unsigned long flags;
+		uintptr_t restorer;
+		uint64_t mask;
+	} sa = { 0 };   /* SIG_DFL: the kernel's own action needs no restorer */
+	rawsyscall6(SYS_rt_sigaction, sig, (long)&sa, 0, 8, 0, 0);
+	uint64_t bit = 1ULL << (sig - 1);
+	rawsyscall6(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&bit, 0, 8, 0, 0);
+}
+
+/* Go's dieFromSignal: die by sig, with its default action. */
+void dieFromSignal(int sig)
+{
+	sigdefault(sig);
+	rawsyscall6(SYS_tgkill, rawsyscall6(SYS_getpid, 0, 0, 0, 0, 0, 0), gettid_(), sig, 0, 0, 0);
+}
+
+/* Go's crash: GOTRACEBACK=crash ends a report with SIGABRT, for a core
+   file where ulimit -c allows; exit 2 should it somehow survive. */
+_Noreturn void crash(void)
+{
+	dieFromSignal(SIGABRT);
+	rawsyscall6(SYS_exit_group, 2, 0, 0, 0, 0, 0);
+	for (;;)
+		;
+}
+
+/* Print the message and the tracebacks, then exit 2. */
+static _Noreturn void die(const char *note, const char *prefix, const char *s, bool flush, int throwing,
+                          uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc)
+{
+	if (!startpanic())
+		rawsyscall6(SYS_exit_group, 2, 0, 0, 0, 0, 0);   /* failed inside our own report */
 	if (flush)
 		dopanic_flush();
 	if (note)
@@ -210,17 +376,10 @@ static _Noreturn void die(const char *note, const char *prefix, const char *s, b
 	printstr(prefix);
 	printstr(s);
 	printstr("\n");
+	g *me = getg();
 	g *curg = me && me->m ? me->m->curg : 0;
-	if (curg) {
-		printstr("\n");
-		goroutineheader(curg);
-		traceback1(curg, pc, sp, bp, exactpc);
-	} else if (me && runtimestack) {
-		printstr("\nruntime stack:\n");
-		traceback1(me, pc, sp, bp, exactpc);
-	}
-	if (all)
-		tracebackothers(curg);
+	if (dopanic(curg ? curg : me, throwing, pc, sp, bp, exactpc))
+		crash();
 	rawsyscall6(SYS_exit_group, 2, 0, 0, 0, 0, 0);
 	for (;;)
 		;
@@ -231,14 +390,14 @@ static _Noreturn void die(const char *note, const char *prefix, const char *s, b
 
 void throw(const char *s)
 {
-	die(0, "fatal error: ", s, false, true, true, HERE);
+	die(0, "fatal error: ", s, false, throwTypeRuntime, HERE);
 }
 
 /* The scheduler's own frames (checkdead on g0) mean nothing to the user:
    only a goroutine's traceback is printed, as Go does. */
 void fatal(const char *s)
 {
-	die(0, "fatal error: ", s, true, true, false, HERE);
+	die(0, "fatal error: ", s, true, throwTypeUser, HERE);
 }
 
 /* Go's words when an allocation the runtime cannot do without fails. */
@@ -246,23 +405,23 @@ void outofmemory(size_t n)
 {
 	char note[96];
 	fmt(note, sizeof note, "runtime: out of memory: cannot allocate %zu-byte block\n", n);
-	die(note, "fatal error: ", "out of memory", true, true, false, HERE);
+	die(note, "fatal error: ", "out of memory", true, throwTypeUser, HERE);
 }
 
 /* fatal with lines of explanation before it, printed only by the thread
    that gets to die, so that two failing at once do not interleave. */
 void fatalnote(const char *note, const char *s)
 {
-	die(note, "fatal error: ", s, true, true, false, HERE);
+	die(note, "fatal error: ", s, true, throwTypeUser, HERE);
 }
 
 void gopanic(const char *s)
 {
-	die(0, "panic: ", s, true, false, false, HERE);
+	die(0, "panic: ", s, true, throwTypeNone, HERE);
 }
 
 /* From the signal handler: the traceback starts at the faulting frame. */
 void fatalsignal(const char *s, bool flush, uintptr_t pc, uintptr_t sp, uintptr_t bp)
 {
-	die(0, "fatal error: ", s, flush, true, true, pc, sp, bp, true);
+	die(0, "fatal error: ", s, flush, throwTypeUser, pc, sp, bp, true);
 }
