@@ -141,8 +141,10 @@ static bool showframe(uintptr_t pc, uintptr_t callerpc)
 }
 
 /* Walk gp's frames by frame pointer from (pc, bp); leafret, if not 0, is
-   the caller of pc's function, which made no frame of its own. */
-static void traceback2(g *gp, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc, uintptr_t leafret)
+   the return address of pc's function, which made no frame of its own,
+   and leafbp the frame pointer of the function it returns to. */
+static void traceback2(g *gp, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc, uintptr_t leafret,
+                       uintptr_t leafbp)
 {
 	uintptr_t lo = gp->stacklo, hi = gp->stackhi;
 	if (!lo || sp < lo || sp > hi) {
@@ -162,7 +164,7 @@ static void traceback2(g *gp, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exa
 		uintptr_t next = 0, nextbp = 0;
 		if (leafret) {
 			next = leafret;
-			nextbp = bp;
+			nextbp = leafbp;
 			leafret = 0;
 		} else if (bp >= lo && bp + 16 <= hi && !(bp & 7)) {
 			uintptr_t *f = (uintptr_t *)bp;
@@ -190,22 +192,49 @@ static void traceback2(g *gp, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exa
 
 void traceback1(g *gp, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc)
 {
-	traceback2(gp, pc, sp, bp, exactpc, 0);
+	traceback2(gp, pc, sp, bp, exactpc, 0, 0);
 }
 
-/* A signal that lands in libc (a system call's wrapper) usually finds a
-   function built without frame pointers, as musl is: the frame pointer
-   is still its caller's, whose own pc is only a return address on the
-   stack. Take the first word between sp and the frame pointer that
-   points into the program's text as that return address. */
-static uintptr_t leafreturn(uintptr_t pc, uintptr_t sp, uintptr_t bp)
+/* Could q be a frame of the frame-pointer chain: the caller's frame
+   pointer above it and a return address into the executable's text? */
+static bool framelike(uintptr_t q, uintptr_t hi)
 {
-	if (usertext(pc) || runtimetext(pc) || bp <= sp || bp - sp > 4096 || (sp & 7))
-		return 0;
-	for (uintptr_t *w = (uintptr_t *)sp; (uintptr_t)w < bp; w++)
-		if (usertext(*w))
-			return *w;
-	return 0;
+	extern char __executable_start[], etext[];
+	if ((q & 7) || q + 16 > hi)
+		return false;
+	uintptr_t *f = (uintptr_t *)q;
+	return f[0] > q && f[0] < hi && f[1] >= (uintptr_t)__executable_start && f[1] < (uintptr_t)etext;
+}
+
+/* A signal that lands in libc finds a function built without frame
+   pointers, as musl is, which may use rbp for anything: the pc of the
+   program's function that called it is only a return address on the
+   stack, and its frame pointer is the context's rbp if libc left it
+   alone, or one saved on the stack. The first word above sp that points
+   into the program's text is taken as the return address (*ret), and
+   the frame pointer is the first plausible frame above it. */
+static bool leafreturn(uintptr_t pc, uintptr_t sp, uintptr_t bp, uintptr_t hi, uintptr_t *ret, uintptr_t *retbp)
+{
+	if (usertext(pc) || runtimetext(pc) || !textfenced() || (sp & 7) || hi < sp)
+		return false;
+	uintptr_t top = hi - sp > 4096 ? sp + 4096 : hi;
+	for (uintptr_t w = sp; w + 8 <= top; w += 8) {
+		if (!usertext(*(uintptr_t *)w))
+			continue;
+		*ret = *(uintptr_t *)w;
+		if (bp > w && bp < top && framelike(bp, hi)) {
+			*retbp = bp;
+			return true;
+		}
+		for (uintptr_t q = w + 8; q + 16 <= top; q += 8)
+			if (framelike(q, hi)) {
+				*retbp = q;
+				return true;
+			}
+		*retbp = 0;
+		return true;
+	}
+	return false;
 }
 
 /* A switched-out goroutine: its frame pointer and pc are where mcall saved them. */
@@ -320,7 +349,11 @@ bool dopanic(g *gp, int throwing, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool
 		if (user) {
 			printstr("\n");
 			goroutineheader(gp);
-			traceback2(gp, pc, sp, bp, exactpc, exactpc ? leafreturn(pc, sp, bp) : 0);
+			uintptr_t ret = 0, retbp = 0;
+			uintptr_t hi = sp >= gp->stacklo && sp < gp->stackhi ? gp->stackhi : sp + (64 << 10);
+			if (!exactpc || !leafreturn(pc, sp, bp, hi, &ret, &retbp))
+				ret = 0;
+			traceback2(gp, pc, sp, bp, exactpc, ret, retbp);
 		} else if (gp && (level >= 2 || throwing >= throwTypeRuntime)) {
 			printstr("\nruntime stack:\n");
 			traceback1(gp, pc, sp, bp, exactpc);

@@ -3,7 +3,7 @@
  * park in a channel receive and send, a sleep, a gort_mutex, a pipe read, a
  * select, a select with no cases and a WaitGroup; once all are parked (the
  * runtime's gort_nwaiting test hook says so) the case goes on. argv[1]:
- *	quit        main sends the process SIGQUIT
+ *	quit        main raises SIGQUIT
  *	quit-thread main parks too; a thread of the program's own sends it
  *	handler     a SIGQUIT handler set after go() runs (after a query that
  *	            must see SIG_DFL); the program carries on and exits 0
@@ -13,7 +13,7 @@
  *	nogo        no goroutine ever: SIGQUIT kills as in C
  *	segv        a goroutine writes through a null pointer
  *	segv-far    a goroutine reads an unmapped address far from 0
- *	segv-kill   main sends the process SIGSEGV
+ *	segv-kill   main raises SIGSEGV
  *	fpe         a goroutine divides by zero
  *	ill         a goroutine runs ud2
  *	segv-handler the program's own SIGSEGV handler catches the fault
@@ -162,10 +162,11 @@ static void crasher(void *arg)
 	else if (strcmp(mode, "segv-far") == 0)
 		zero = *(volatile int *)(uintptr_t)0xdead0000;
 	else if (strcmp(mode, "fpe") == 0)
-		zero = 1 / zero;
+		zero = 1000 / zero;
 	else if (strcmp(mode, "ill") == 0)
 		__builtin_trap();
 	printf("crasher survived\n");
+	exit(4);
 }
 
 /* Read stderr's pipe until one whole scheddetail block (from one SCHED
@@ -245,7 +246,7 @@ int main(int argc, char **argv)
 	printf("all parked\n");
 	fflush(stdout);
 	if (strcmp(mode, "quit") == 0) {
-		kill(getpid(), SIGQUIT);
+		raise(SIGQUIT);   /* to this thread: main is the running goroutine */
 	} else if (strcmp(mode, "quit-thread") == 0) {
 		pthread_t t;
 		pthread_create(&t, 0, quitter, 0);
@@ -266,7 +267,7 @@ int main(int argc, char **argv)
 		printf("SIGQUIT ignored\n");
 		return 0;
 	} else if (strcmp(mode, "segv-kill") == 0) {
-		kill(getpid(), SIGSEGV);
+		raise(SIGSEGV);
 	} else {
 		if (strcmp(mode, "segv-handler") == 0) {
 			struct sigaction sa = { .sa_handler = onsegv };
@@ -276,6 +277,10 @@ int main(int argc, char **argv)
 		int v;
 		gort_chan_recv(never, &v);
 	}
+	/* The report may be printed on another thread: wait for its end. */
 	printf("not reached\n");
+	fflush(stdout);
+	int v;
+	gort_chan_recv(never, &v);
 	return 0;
 }
