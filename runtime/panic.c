@@ -143,7 +143,7 @@ static bool showframe(uintptr_t pc, uintptr_t callerpc)
 /* Walk gp's frames by frame pointer from (pc, bp); leafret, if not 0, is
    the return address of pc's function, which made no frame of its own,
    and leafbp the frame pointer of the function it returns to. */
-static void traceback2(g *gp, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc, uintptr_t leafret,
+static __attribute__((noinline, cold)) void traceback2(g *gp, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc, uintptr_t leafret,
                        uintptr_t leafbp)
 {
 	uintptr_t lo = gp->stacklo, hi = gp->stackhi;
@@ -213,7 +213,7 @@ static bool framelike(uintptr_t q, uintptr_t hi)
    alone, or one saved on the stack. The first word above sp that points
    into the program's text is taken as the return address (*ret), and
    the frame pointer is the first plausible frame above it. */
-static bool leafreturn(uintptr_t pc, uintptr_t sp, uintptr_t bp, uintptr_t hi, uintptr_t *ret, uintptr_t *retbp)
+static __attribute__((cold)) bool leafreturn(uintptr_t pc, uintptr_t sp, uintptr_t bp, uintptr_t hi, uintptr_t *ret, uintptr_t *retbp)
 {
 	if (usertext(pc) || runtimetext(pc) || !textfenced() || (sp & 7) || hi < sp)
 		return false;
@@ -253,7 +253,7 @@ static void tracebacksaved(g *gp)
    pointer; 0 if none (a runtime goroutine, or no fence). For schedtrace,
    while the goroutine may wake and run: the walk stays within its stack
    and stops at anything that does not look like a frame. */
-uintptr_t waitpc(g *gp)
+__attribute__((cold)) uintptr_t waitpc(g *gp)
 {
 	uintptr_t *s = (uintptr_t *)gp->sched.sp;
 	uintptr_t lo = gp->stacklo, hi = gp->stackhi;
@@ -274,7 +274,7 @@ uintptr_t waitpc(g *gp)
 	return 0;
 }
 
-void tracebackothers(g *me)
+__attribute__((cold)) void tracebackothers(g *me)
 {
 	/* Locking allglock could deadlock if we died holding it; the list is
 	   append-only, so reading it unlocked is safe enough while dying. */
@@ -318,7 +318,7 @@ static _Atomic int dyingtid;
    of parking, and the preemption signal leaves us alone. Returns false,
    at once, when this thread is already printing one (a fault in the
    report itself): the caller then just dies. */
-bool startpanic(void)
+__attribute__((cold)) bool startpanic(void)
 {
 	g *me = getg();
 	int tid = gettid_();
@@ -338,7 +338,7 @@ bool startpanic(void)
    own from (pc, sp, bp) first (the runtime's stack if gp is a g0: only at
    system or for a runtime bug), then the others. Returns whether
    GOTRACEBACK=crash asks for a core. */
-bool dopanic(g *gp, int throwing, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc)
+__attribute__((cold)) bool dopanic(g *gp, int throwing, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc)
 {
 	int32_t level;
 	bool all, docrash;
@@ -366,7 +366,7 @@ bool dopanic(g *gp, int throwing, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool
 
 /* Put back sig's default action and unblock it on this thread: the next
    sig kills the process as it would have killed a C program. */
-void sigdefault(int sig)
+__attribute__((cold)) void sigdefault(int sig)
 {
 	struct {
 		uintptr_t handler;
@@ -380,7 +380,7 @@ void sigdefault(int sig)
 }
 
 /* Go's dieFromSignal: die by sig, with its default action. */
-void dieFromSignal(int sig)
+__attribute__((cold)) void dieFromSignal(int sig)
 {
 	sigdefault(sig);
 	rawsyscall6(SYS_tgkill, rawsyscall6(SYS_getpid, 0, 0, 0, 0, 0, 0), gettid_(), sig, 0, 0, 0);

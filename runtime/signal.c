@@ -146,21 +146,20 @@ static const char *signame(int sig)
 }
 
 /* Go's dumpregs, for GOTRACEBACK=system and crash. */
-static void dumpregs(ucontext_t *uc)
+static __attribute__((cold)) void dumpregs(ucontext_t *uc)
 {
-	static const struct {
-		const char *name;
-		int reg;
-	} regs[] = {
-		{ "rax    ", REG_RAX }, { "rbx    ", REG_RBX }, { "rcx    ", REG_RCX }, { "rdx    ", REG_RDX },
-		{ "rdi    ", REG_RDI }, { "rsi    ", REG_RSI }, { "rbp    ", REG_RBP }, { "rsp    ", REG_RSP },
-		{ "r8     ", REG_R8 },  { "r9     ", REG_R9 },  { "r10    ", REG_R10 }, { "r11    ", REG_R11 },
-		{ "r12    ", REG_R12 }, { "r13    ", REG_R13 }, { "r14    ", REG_R14 }, { "r15    ", REG_R15 },
-		{ "rip    ", REG_RIP }, { "rflags ", REG_EFL },
-	};
-	for (size_t i = 0; i < sizeof regs / sizeof *regs; i++) {
-		printstr(regs[i].name);
-		printhex((uint64_t)uc->uc_mcontext.gregs[regs[i].reg]);
+	/* Go's order; each name padded to 7 columns. */
+	static const char names[] = "rax    rbx    rcx    rdx    rdi    rsi    rbp    rsp    r8     r9     "
+	                            "r10    r11    r12    r13    r14    r15    rip    rflags ";
+	static const uint8_t regs[] = { REG_RAX, REG_RBX, REG_RCX, REG_RDX, REG_RDI, REG_RSI,
+		                        REG_RBP, REG_RSP, REG_R8,  REG_R9,  REG_R10, REG_R11,
+		                        REG_R12, REG_R13, REG_R14, REG_R15, REG_RIP, REG_EFL };
+	for (size_t i = 0; i < sizeof regs; i++) {
+		char name[8];
+		memcpy(name, names + 7 * i, 7);
+		name[7] = 0;
+		printstr(name);
+		printhex((uint64_t)uc->uc_mcontext.gregs[regs[i]]);
 		printstr("\n");
 	}
 	uint64_t csgsfs = (uint64_t)uc->uc_mcontext.gregs[REG_CSGSFS];
@@ -176,7 +175,7 @@ static void dumpregs(ucontext_t *uc)
 /* The goroutines, and at system level the registers, of a signal's report:
    the interrupted goroutine from the signal's context first. Returns
    whether GOTRACEBACK=crash asks for a core. */
-static bool sigtraceback(int throwing, ucontext_t *uc)
+static __attribute__((cold)) bool sigtraceback(int throwing, ucontext_t *uc)
 {
 	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
 	uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
@@ -196,7 +195,7 @@ static bool sigtraceback(int throwing, ucontext_t *uc)
    by kill): its name, where it landed, then the goroutines. The C
    library's buffers are flushed first only when the signal interrupted
    the program's own code: inside libc the stdio locks may be ours. */
-static bool sigthrow(int sig, siginfo_t *si, ucontext_t *uc)
+static __attribute__((cold)) bool sigthrow(int sig, siginfo_t *si, ucontext_t *uc)
 {
 	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
 	if (usertext(pc))
@@ -227,7 +226,7 @@ static bool sigthrow(int sig, siginfo_t *si, ucontext_t *uc)
 
 /* SIGQUIT once goroutines exist: every goroutine, then exit 2 (Go's
    sighandler), or SIGABRT under GOTRACEBACK=crash. */
-static void sigquit(int sig, siginfo_t *si, void *ctx)
+static __attribute__((cold)) void sigquit(int sig, siginfo_t *si, void *ctx)
 {
 	if (!startpanic())
 		return;
@@ -240,7 +239,7 @@ static void sigquit(int sig, siginfo_t *si, void *ctx)
    nil pointer, a wild address, a division, in Go's words; in the runtime,
    "unexpected signal during runtime execution". Every goroutine follows,
    as for a fatal error: the process dies of it, nothing recovers. */
-static void sigpanic(int sig, siginfo_t *si, ucontext_t *uc)
+static __attribute__((cold)) void sigpanic(int sig, siginfo_t *si, ucontext_t *uc)
 {
 	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
 	uintptr_t addr = (uintptr_t)si->si_addr;
@@ -272,7 +271,7 @@ static void sigpanic(int sig, siginfo_t *si, ucontext_t *uc)
 	sigtraceback(rt ? throwTypeRuntime : throwTypeUser, uc);
 }
 
-static void sigfault(int sig, siginfo_t *si, void *ctx)
+static __attribute__((cold)) void sigfault(int sig, siginfo_t *si, void *ctx)
 {
 	ucontext_t *uc = ctx;
 	uintptr_t addr = (uintptr_t)si->si_addr;
@@ -361,7 +360,7 @@ void sigrelease(int sig)
 /* The program's first go(): from now on SIGQUIT dumps the goroutines and
    SIGFPE and SIGILL are reported, unless the program has its own
    disposition for them (a handler, or SIG_IGN since it started). */
-void siggostarted(void)
+__attribute__((cold)) void siggostarted(void)
 {
 	static const int sigs[] = { SIGQUIT, SIGFPE, SIGILL };
 	atomic_fetch_or(&sigwanted, SIGBIT(SIGQUIT) | SIGBIT(SIGFPE) | SIGBIT(SIGILL));

@@ -54,7 +54,7 @@ static uint32_t traceback_cache = 1 << tracebackShift;
    anything else means all goroutines at the level it reads as a number,
    0 when it is none: so 0, 1 and 2 are none, all and system, and a bad
    value prints no goroutines, as in Go. */
-void settraceback(const char *s)
+__attribute__((cold)) void settraceback(const char *s)
 {
 	uint32_t t;
 	if (!s || !*s || strcmp(s, "single") == 0)
