@@ -240,7 +240,7 @@ bool chansend(gort_chan *c, const void *ep, bool block)
 		if (!block)
 			return false;
 		blockingg("chan send (nil chan): not on a goroutine");
-		gopark(0, 0, "chan send (nil chan)");
+		gopark(0, 0, waitReasonChanSendNilChan);
 		throw("unreachable");
 	}
 
@@ -281,7 +281,7 @@ bool chansend(gort_chan *c, const void *ep, bool block)
 	gp->waiting = &mysg;
 	gp->param = 0;
 	waitq_enqueue(&c->sendq, &mysg);
-	gopark(chanparkcommit, &c->lock, "chan send");
+	gopark(chanparkcommit, &c->lock, waitReasonChanSend);
 
 	/* Woken by a receiver or by closechan; c may be gone already. */
 	gp->waiting = 0;
@@ -308,7 +308,7 @@ bool chanrecv(gort_chan *c, void *ep, bool block, bool *received)
 		if (!block)
 			return false;
 		blockingg("chan receive (nil chan): not on a goroutine");
-		gopark(0, 0, "chan receive (nil chan)");
+		gopark(0, 0, waitReasonChanReceiveNilChan);
 		throw("unreachable");
 	}
 
@@ -359,7 +359,7 @@ bool chanrecv(gort_chan *c, void *ep, bool block, bool *received)
 	gp->waiting = &mysg;
 	gp->param = 0;
 	waitq_enqueue(&c->recvq, &mysg);
-	gopark(chanparkcommit, &c->lock, "chan receive");
+	gopark(chanparkcommit, &c->lock, waitReasonChanReceive);
 
 	/* Woken by a sender or by closechan; c may be gone already. */
 	gp->waiting = 0;

@@ -29,6 +29,7 @@ __attribute__((used)) static void gdbscript(void)
 	        ".ascii \"M_CURG = %c9\\nM_ID = %c10\\nM_ALLLINK = %c11\\nM_TID = %c12\\n\"\n"
 	        ".ascii \"GRUNNABLE = %c13\\nGRUNNING = %c14\\nGSYSCALL = %c15\\n\"\n"
 	        ".ascii \"GWAITING = %c16\\nGDEAD = %c17\\nGPREEMPTED = %c18\\nGIDLE = %c19\\n\"\n"
+	        ".ascii \"WAITREASONCOUNT = %c20\\n\"\n"
 	        ".incbin \"runtime/gort-gdb.py\"\n"
 	        ".byte 0\n"
 	        ".popsection"
@@ -40,5 +41,5 @@ __attribute__((used)) static void gdbscript(void)
 	          "i"(offsetof(struct g, gopc)), "i"(offsetof(struct m, curg)),
 	          "i"(offsetof(struct m, id)), "i"(offsetof(struct m, alllink)),
 	          "i"(offsetof(struct m, tid)), "i"(Grunnable), "i"(Grunning), "i"(Gsyscall),
-	          "i"(Gwaiting), "i"(Gdead), "i"(Gpreempted), "i"(Gidle));
+	          "i"(Gwaiting), "i"(Gdead), "i"(Gpreempted), "i"(Gidle), "i"(waitReasonCount));
 }

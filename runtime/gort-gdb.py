@@ -71,6 +71,13 @@ def _cstring(addr, limit=128):
     return s.split(b"\0", 1)[0].decode("utf-8", "replace")
 
 
+def _waitreason(n):
+    # g->waitreason indexes the runtime's table of Go's wait reasons.
+    if n >= WAITREASONCOUNT:
+        return "waitreason(%d)" % n
+    return _cstring(_u64(_symaddr("waitreasonstrings") + 8 * n))
+
+
 def _symaddr(name):
     # The runtime's symbols are local in the program but stay in its
     # symbol table: the quotes make gdb take the minimal symbol when there
@@ -87,7 +94,7 @@ class G(object):
         self.m = _u64(addr + G_M)
         self.status = _u32(addr + G_ATOMICSTATUS)
         self.issystem = _read(addr + G_ISSYSTEM, 1) != b"\0"
-        self.waitreason = _cstring(_u64(addr + G_WAITREASON))
+        self.waitreason = _waitreason(_read(addr + G_WAITREASON, 1)[0])
         self.goid = _i64(addr + G_GOID)
         self.fn = _u64(addr + G_FN)
 

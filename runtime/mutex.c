@@ -93,7 +93,7 @@ static void lockslow(gort_mutex *m)
 		bool lifo = waitstart != 0;
 		if (!waitstart)
 			waitstart = nanotime();
-		semacquire1(&m->sema, lifo, "sync.Mutex.Lock");
+		semacquire1(&m->sema, lifo, waitReasonSyncMutexLock);
 		starving = starving || nanotime() - waitstart > STARVATION_NS;
 		old = load(m);
 		if (old & MUTEX_STARVING) {

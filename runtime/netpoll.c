@@ -143,7 +143,7 @@ int netpollwait(pollDesc *pd, int mode)
 	/* Re-check closing after PD_WAIT is published: a racing close either
 	   sees PD_WAIT (and leaves PD_NONE) or we see closing here. */
 	if (!atomic_load(&pd->closing))
-		gopark(netpollcommit, (void *)gpp, "IO wait");
+		gopark(netpollcommit, (void *)gpp, waitReasonIOWait);
 	else
 		atomic_store(gpp, PD_NONE);
 	/* Woken: by readiness (PD_READY consumed below) or by close. */

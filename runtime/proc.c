@@ -482,7 +482,7 @@ static uint32_t worldsema = 1;
 void stopTheWorld(const char *reason)
 {
 	(void)reason;
-	semacquire1(&worldsema, false, "semacquire");
+	semacquire1(&worldsema, false, waitReasonSemacquire);
 	m *mp = getg()->m;
 	mp->locks++;
 	lock(&sched.lock);
@@ -848,8 +848,10 @@ int64_t go(void (*fn)(void *), void *arg)
 		errno = EPERM;
 		return -1;
 	}
-	if (unlikely(!atomic_load_explicit(&gostarted, memory_order_relaxed)))
+	if (unlikely(!atomic_load_explicit(&gostarted, memory_order_relaxed))) {
 		atomic_store(&gostarted, true);
+		siggostarted();
+	}
 	g *ng = newproc(fn, arg, (uintptr_t)__builtin_return_address(0), false);
 	if (!ng) {
 		errno = ENOMEM;
@@ -1338,7 +1340,7 @@ static bool parkunlock_c(g *gp, void *l)
 	return true;
 }
 
-void goparkunlock(mutex *l, const char *reason)
+void goparkunlock(mutex *l, uint8_t reason)
 {
 	gopark(parkunlock_c, l, reason);
 }
@@ -1454,6 +1456,20 @@ int gort_numgoroutine(void)
 		n += atomic_load_explicit(&allp[i]->ngoroutines, memory_order_relaxed);
 	unlock(&allplock);
 	return (int)n;
+}
+
+/* Not in gort.h: a hook for whole-program tests, which must know that
+   their goroutines have parked before they look at a dump of them. How
+   many of the program's goroutines are parked (Gwaiting) now. */
+int gort_nwaiting(void)
+{
+	int n = 0;
+	lock(&allglock);
+	for (g *gp = allgs; gp; gp = gp->alllink)
+		if (!gp->issystem && readgstatus(gp) == Gwaiting)
+			n++;
+	unlock(&allglock);
+	return n;
 }
 
 int gort_gomaxprocs(int n)

@@ -61,6 +61,26 @@ enum gstatus {
 	Gpreempted, /* stopped by preemption, waiting for its P to be retaken */
 };
 
+/* Why a goroutine is Gwaiting (Go's waitReason): gopark stores one byte,
+   tracebacks and scheddetail print its name from waitreasonstrings
+   (panic.c), in Go's words. sync.Mutex.Lock is Go 1.20's name and
+   sync.WaitGroup.Wait a later Go's; Go 1.19 called both semacquire. */
+enum waitreason {
+	waitReasonZero,
+	waitReasonIOWait,               /* "IO wait" */
+	waitReasonChanReceiveNilChan,   /* "chan receive (nil chan)" */
+	waitReasonChanSendNilChan,      /* "chan send (nil chan)" */
+	waitReasonSelect,               /* "select" */
+	waitReasonSelectNoCases,        /* "select (no cases)" */
+	waitReasonChanReceive,          /* "chan receive" */
+	waitReasonChanSend,             /* "chan send" */
+	waitReasonSemacquire,           /* "semacquire" */
+	waitReasonSleep,                /* "sleep" */
+	waitReasonSyncMutexLock,        /* "sync.Mutex.Lock" */
+	waitReasonSyncWaitGroupWait,    /* "sync.WaitGroup.Wait" */
+	waitReasonCount
+};
+
 /* A goroutine blocked in a channel operation or semaphore (Go's sudog). */
 typedef struct sudog {
 	g *g;
@@ -100,14 +120,14 @@ struct g {
 	_Atomic bool preempt;     /* preemption requested (sysmon, STW) */
 	bool issystem;            /* runtime's own goroutine, not counted */
 	bool ismain;              /* goroutine 1: has the large main stack */
+	uint8_t waitreason;       /* why it is Gwaiting (enum waitreason), for tracebacks */
 	uintptr_t tls;            /* thread pointer while it runs (asm/switch.S; tcb.c) */
-	const char *waitreason;   /* why it is Gwaiting, for tracebacks */
+	_Atomic uint32_t selectDone;
+	int errno_;               /* the goroutine's errno (libc-shim/errno.c) */
 	void *param;              /* passed by the waker (chan.c: the sudog) */
 	sudog *waiting;           /* select: sudogs it is queued with */
 	g *schedlink;             /* run queue and free list link */
 	/* Second line on: starting, exiting, tracebacks, system calls. */
-	_Atomic uint32_t selectDone;
-	int errno_;               /* the goroutine's errno (libc-shim/errno.c) */
 	uintptr_t stacklo;        /* lowest usable address of the stack */
 	uintptr_t stackhi;        /* one past the highest */
 	int64_t goid;
@@ -312,7 +332,7 @@ hidden void schedinit(void);
 hidden void runtime_main(void *arg);
 hidden void schedule(void) __attribute__((noreturn));
 hidden void park_m(g *gp);
-hidden void goparkunlock(mutex *l, const char *reason);
+hidden void goparkunlock(mutex *l, uint8_t reason);
 hidden void goready(g *gp);
 hidden g *newproc(void (*fn)(void *), void *arg, uintptr_t callerpc, bool issystem);
 hidden void wakep(void);
@@ -440,6 +460,15 @@ hidden void traceback1(g *gp, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exa
 hidden _Noreturn void fatalsignal(const char *s, bool flush, uintptr_t pc, uintptr_t sp, uintptr_t bp);
 hidden void goroutineheader(g *gp);
 hidden void dopanic_flush(void);
+hidden extern const char *const waitreasonstrings[waitReasonCount];
+hidden uintptr_t waitpc(g *gp);             /* first pc in the program's text of a parked G */
+/* A fatal report, in pieces for the signal handlers (Go's startpanic_m,
+   dopanic_m, dieFromSignal, crash): throwing as in gotraceback. */
+hidden bool startpanic(void);
+hidden bool dopanic(g *gp, int throwing, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc);
+hidden void sigdefault(int sig);
+hidden void dieFromSignal(int sig);
+hidden _Noreturn void crash(void);
 
 /* trace.c: GODEBUG */
 hidden extern int32_t debug_schedtrace;
@@ -451,6 +480,13 @@ hidden void parsedebugvars(char **envp);
 hidden void schedtrace(bool detailed);
 hidden void boottrace(const char *step, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 hidden const char *gogetenv(const char *name);
+/* GOTRACEBACK (Go's setTraceback and gotraceback): level 0 none, 1 the
+   program's frames, 2 the runtime's too; all: every goroutine; crash:
+   end by SIGABRT. A fatal error prints every goroutine whatever the
+   setting (throwing >= throwTypeUser), a runtime bug at level 2. */
+enum { throwTypeNone, throwTypeUser, throwTypeRuntime };
+hidden void settraceback(const char *s);
+hidden void gotraceback(int throwing, int32_t *level, bool *all, bool *crash);
 /* snprintf without libc (%s %c %d %u %x %p, l and z, a width): for
    messages made where libc's locks or memory may be unusable. */
 hidden void fmt(char *buf, size_t size, const char *f, ...) __attribute__((format(printf, 3, 4)));
@@ -464,7 +500,16 @@ hidden void gopreempt_m(g *gp);
 /* Is pc in the program's own text, where a goroutine may be stopped
    (neither the runtime's nor libc's, as linker.ld fences them)? */
 hidden bool usertext(uintptr_t pc);
+hidden bool textfenced(void);               /* false: usertext knows nothing */
+hidden bool runtimetext(uintptr_t pc);      /* in gort's runtime, not libc's nor the program's */
 hidden void signalsinit(void);
+hidden void siggostarted(void);             /* the first go(): SIGQUIT, SIGFPE, SIGILL */
+/* For libc-shim/sigaction.c: the signals whose SIG_DFL is the runtime's
+   report, and whether its handler is in place. */
+hidden bool sigreported(int sig);
+hidden bool sigruntime(int sig);
+hidden void siginstall(int sig);
+hidden void sigrelease(int sig);
 hidden void minitsignals(m *mp);
 /* The program's signal mask, one for all its goroutines (docs/libc.md,
    "Signals and threads"). */
@@ -511,7 +556,7 @@ static inline void casgstatus(g *gp, uint32_t old, uint32_t new)
    from its own record of calls, which the switch leaves pointing at the
    other goroutine's, and each return after a switch is a misprediction. */
 static inline __attribute__((always_inline)) void
-gopark(bool (*unlockf)(g *, void *), void *lock_, const char *reason)
+gopark(bool (*unlockf)(g *, void *), void *lock_, uint8_t reason)
 {
 	g *gp = getg();
 	m *mp = gp->m;

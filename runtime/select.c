@@ -234,7 +234,7 @@ static int selectgo(selstate *s, int64_t timeout_ns)
 		};
 		s->t = &t;
 	}
-	gopark(selparkcommit, s->t, "select");
+	gopark(selparkcommit, s->t, waitReasonSelect);
 
 	/* Pass 3: woken with the sudog a partner completed, or none on a
 	   timeout. The winner has taken every sudog off its channel: leave
@@ -284,7 +284,7 @@ int gort_select(gort_case *cases, int ncases, int64_t timeout_ns)
 	if (nreal == 0) {
 		if (timeout_ns < 0) {
 			blockingg("select: not on a goroutine");
-			gopark(0, 0, ncases == 0 ? "select (no cases)" : "select");
+			gopark(0, 0, ncases == 0 ? waitReasonSelectNoCases : waitReasonSelect);
 			throw("unreachable");
 		}
 		if (timeout_ns > 0)

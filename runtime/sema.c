@@ -192,7 +192,7 @@ static sudog *semdequeue(semaRoot *root, uint32_t *addr)
 	return s;
 }
 
-void semacquire1(uint32_t *addr, bool lifo, const char *reason)
+void semacquire1(uint32_t *addr, bool lifo, uint8_t reason)
 {
 	if (cansemacquire(addr))
 		return;

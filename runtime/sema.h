@@ -11,7 +11,7 @@
    the waiters on addr (gort_mutex's waiters that waited before, as in Go's
    SemacquireMutex). reason is the goroutine's wait reason. Off the
    scheduler (a thread the program made) the thread sleeps instead. */
-hidden void semacquire1(uint32_t *addr, bool lifo, const char *reason);
+hidden void semacquire1(uint32_t *addr, bool lifo, uint8_t reason);
 
 /* Increment *addr and wake one waiter, if any. handoff: give the count
    straight to the woken waiter and yield to it (mutex starvation mode).

@@ -2,9 +2,23 @@
  * signal.c: the signals the runtime itself uses (Go's signal_unix.go).
  *
  * SIGSEGV/SIGBUS: a fault in the guard region below a goroutine's stack is a
- * stack overflow and dies with Go's message; any other fault puts back the
- * default action and returns, so the faulting instruction runs again and the
- * process dies exactly as an ordinary C program would.
+ * stack overflow and dies with Go's message. Once the program has started a
+ * goroutine, any other fault, and SIGFPE and SIGILL, print Go's report and
+ * every goroutine (sigfault); then, and always before the first go(), the
+ * handler puts back the default action and returns, so the faulting
+ * instruction runs again and the process dies by the signal exactly as an
+ * ordinary C program would (status, core file).
+ *
+ * SIGQUIT: from the first go() on, dumps every goroutine and exits 2, as
+ * Go does (sigquit). Until then a program is an ordinary C program and
+ * SIGQUIT keeps C's default action.
+ *
+ * For the signals it reports, the runtime's handler is the program's
+ * SIG_DFL: the libc-shim's sigaction (libc-shim/sigaction.c) shows SIG_DFL
+ * while it is in place, gives the runtime the signal back when the
+ * program sets SIG_DFL, and gives it up for a handler or SIG_IGN of the
+ * program's. A signal ignored from the start (an inherited SIG_IGN) or
+ * handled before the first go() stays the program's.
  *
  * SIGURG: asynchronous preemption. sysmon (or stop-the-world) sets
  * gp->preempt and its P's preempt and signals the M running gp; if the
@@ -38,6 +52,11 @@ hidden uint64_t gort_xsave_size = 512 + 64;
 hidden uint8_t gort_have_xsave;
 
 extern char __executable_start[], etext[];
+/* linker.ld: where libc's text starts, after the runtime's. */
+extern char gort_libctext_start[];
+
+/* libc-shim/sigaction.c: musl's sigaction, without the program's view. */
+hidden int rtsigaction(int sig, const struct sigaction *sa, struct sigaction *old);
 
 /* Set once linker.ld's fence around the runtime and libc text is found;
    without it no pc can be told to be the program's. */
@@ -50,6 +69,17 @@ bool usertext(uintptr_t pc)
 	if (pc < (uintptr_t)__executable_start || pc >= (uintptr_t)etext)
 		return false;
 	return pc < (uintptr_t)gort_rttext_start || pc >= (uintptr_t)gort_rttext_end;
+}
+
+bool textfenced(void)
+{
+	return fenced;
+}
+
+/* Is pc in gort's own runtime (not libc's text, nor the program's)? */
+bool runtimetext(uintptr_t pc)
+{
+	return fenced && pc >= (uintptr_t)gort_rttext_start && pc < (uintptr_t)gort_libctext_start;
 }
 
 void asyncPreempt2(void) __attribute__((used));
@@ -99,12 +129,158 @@ static void sigurg(int sig, siginfo_t *si, void *ctx)
 	atomic_store(&gp->preempt, false);
 }
 
-static void sigfault(int sig, siginfo_t *si, void *ctx)
+#define SIGBIT(s) (1ULL << ((s) - 1))
+
+/* Go's names for the signals it reports (Go's sigtable). */
+static const char *signame(int sig)
+{
+	switch (sig) {
+	case SIGQUIT:
+		return "SIGQUIT: quit";
+	case SIGILL:
+		return "SIGILL: illegal instruction";
+	case SIGBUS:
+		return "SIGBUS: bus error";
+	case SIGFPE:
+		return "SIGFPE: floating-point exception";
+	case SIGSEGV:
+		return "SIGSEGV: segmentation violation";
+	}
+	return "signal";
+}
+
+/* Go's dumpregs, for GOTRACEBACK=system and crash. */
+static __attribute__((cold)) void dumpregs(ucontext_t *uc)
+{
+	/* Go's order; each name padded to 7 columns. */
+	static const char names[] = "rax    rbx    rcx    rdx    rdi    rsi    rbp    rsp    r8     r9     "
+	                            "r10    r11    r12    r13    r14    r15    rip    rflags ";
+	static const uint8_t regs[] = { REG_RAX, REG_RBX, REG_RCX, REG_RDX, REG_RDI, REG_RSI,
+		                        REG_RBP, REG_RSP, REG_R8,  REG_R9,  REG_R10, REG_R11,
+		                        REG_R12, REG_R13, REG_R14, REG_R15, REG_RIP, REG_EFL };
+	for (size_t i = 0; i < sizeof regs; i++) {
+		char name[8];
+		memcpy(name, names + 7 * i, 7);
+		name[7] = 0;
+		printstr(name);
+		printhex((uint64_t)uc->uc_mcontext.gregs[regs[i]]);
+		printstr("\n");
+	}
+	uint64_t csgsfs = (uint64_t)uc->uc_mcontext.gregs[REG_CSGSFS];
+	printstr("cs     ");
+	printhex(csgsfs & 0xffff);
+	printstr("\nfs     ");
+	printhex((csgsfs >> 32) & 0xffff);
+	printstr("\ngs     ");
+	printhex((csgsfs >> 16) & 0xffff);
+	printstr("\n");
+}
+
+/* The goroutines, and at system level the registers, of a signal's report:
+   the interrupted goroutine from the signal's context first. Returns
+   whether GOTRACEBACK=crash asks for a core. */
+static __attribute__((cold)) bool sigtraceback(int throwing, ucontext_t *uc)
+{
+	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+	uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+	uintptr_t bp = (uintptr_t)uc->uc_mcontext.gregs[REG_RBP];
+	bool docrash = dopanic(getg(), throwing, pc, sp, bp, true);
+	int32_t level;
+	bool all, c;
+	gotraceback(throwing, &level, &all, &c);
+	if (level >= 2) {
+		printstr("\n");
+		dumpregs(uc);
+	}
+	return docrash;
+}
+
+/* Go's sighandler for a signal that throws (SIGQUIT, SIGILL, a fault sent
+   by kill): its name, where it landed, then the goroutines. The C
+   library's buffers are flushed first only when the signal interrupted
+   the program's own code: inside libc the stdio locks may be ours. */
+static __attribute__((cold)) bool sigthrow(int sig, siginfo_t *si, ucontext_t *uc)
+{
+	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+	if (usertext(pc))
+		dopanic_flush();
+	g *gp = getg();
+	printstr(signame(sig));
+	printstr("\nPC=");
+	printhex(pc);
+	printstr(" m=");
+	printint(gp && gp->m ? gp->m->id : -1);
+	printstr(" sigcode=");
+	printint(si->si_code);
+	printstr("\n");
+	if (sig == SIGILL || sig == SIGFPE) {
+		/* As Go: 16 bytes, but never past the page the pc is on. */
+		size_t n = 16, left = physpagesize - pc % physpagesize;
+		if (n > left)
+			n = left;
+		printstr("instruction bytes:");
+		for (size_t i = 0; i < n; i++) {
+			printstr(" ");
+			printhex(((const uint8_t *)pc)[i]);
+		}
+		printstr("\n");
+	}
+	return sigtraceback(throwTypeUser, uc);
+}
+
+/* SIGQUIT once goroutines exist: every goroutine, then exit 2 (Go's
+   sighandler), or SIGABRT under GOTRACEBACK=crash. */
+static __attribute__((cold)) void sigquit(int sig, siginfo_t *si, void *ctx)
+{
+	if (!startpanic())
+		return;
+	if (sigthrow(sig, si, ctx))
+		crash();
+	rawsyscall6(SYS_exit_group, 2, 0, 0, 0, 0, 0);
+}
+
+/* Go's report of a fault in the program (Go's sigpanic and dopanic_m): a
+   nil pointer, a wild address, a division, in Go's words; in the runtime,
+   "unexpected signal during runtime execution". Every goroutine follows,
+   as for a fatal error: the process dies of it, nothing recovers. */
+static __attribute__((cold)) void sigpanic(int sig, siginfo_t *si, ucontext_t *uc)
+{
+	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+	uintptr_t addr = (uintptr_t)si->si_addr;
+	bool rt = runtimetext(pc);
+	if (usertext(pc))
+		dopanic_flush();
+	if (rt)
+		printstr("fatal error: unexpected signal during runtime execution\n");
+	else if (sig == SIGFPE)
+		printstr(si->si_code == FPE_INTDIV   ? "panic: runtime error: integer divide by zero\n"
+		         : si->si_code == FPE_INTOVF ? "panic: runtime error: integer overflow\n"
+		                                     : "panic: runtime error: floating point error\n");
+	else if (addr < 0x1000)
+		printstr("panic: runtime error: invalid memory address or nil pointer dereference\n");
+	else {
+		printstr("unexpected fault address ");
+		printhex(addr);
+		printstr("\nfatal error: fault\n");
+	}
+	printstr("[signal ");
+	printstr(signame(sig));
+	printstr(" code=");
+	printhex((uint64_t)(int64_t)si->si_code);
+	printstr(" addr=");
+	printhex(addr);
+	printstr(" pc=");
+	printhex(pc);
+	printstr("]\n");
+	sigtraceback(rt ? throwTypeRuntime : throwTypeUser, uc);
+}
+
+static __attribute__((cold)) void sigfault(int sig, siginfo_t *si, void *ctx)
 {
 	ucontext_t *uc = ctx;
 	uintptr_t addr = (uintptr_t)si->si_addr;
 	g *gp;
-	if (stackguardfault(addr, &gp)) {
+	if ((sig == SIGSEGV || sig == SIGBUS) && stackguardfault(addr, &gp)) {
 		uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
 		uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
 		uintptr_t bp = (uintptr_t)uc->uc_mcontext.gregs[REG_RBP];
@@ -123,13 +299,31 @@ static void sigfault(int sig, siginfo_t *si, void *ctx)
 		/* Inside libc the stdio locks may be ours: do not flush then. */
 		fatalsignal("stack overflow", usertext(pc), pc, sp, bp);
 	}
-	/* Not ours: die as the program would have without us. A real fault
-	   recurs when the instruction runs again; a signal sent by kill or
-	   raise does not, so it is sent again (pending until we return). */
-	signal(sig, SIG_DFL);
-	if (si->si_code <= 0)
-		raise(sig);
+	/* A real fault comes from the kernel (si_code > 0); kill and raise
+	   send the others, which Go reports as it reports SIGQUIT. A fault
+	   inside our own report (startpanic false) just dies. */
+	bool fault = si->si_code > 0;
+	if (atomic_load_explicit(&gostarted, memory_order_relaxed) && startpanic()) {
+		if (fault && sig != SIGILL)
+			sigpanic(sig, si, uc);
+		else
+			sigthrow(sig, si, uc);
+	}
+	/* Die as the program would have without us. A real fault recurs when
+	   the instruction runs again; a signal sent by kill or raise does not,
+	   so it is sent again. */
+	if (fault)
+		sigdefault(sig);
+	else
+		dieFromSignal(sig);
 }
+
+/* The signals the runtime reports (sigwanted: SIG_DFL of these is its
+   report), and those its handler is in place for (sighandled). Both
+   change only by atomic bit operations: the libc-shim's sigaction reads
+   and writes them from any thread. */
+static _Atomic uint64_t sigwanted = SIGBIT(SIGSEGV) | SIGBIT(SIGBUS);
+static _Atomic uint64_t sighandled;
 
 static void install(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
 {
@@ -138,7 +332,48 @@ static void install(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
 	sa.sa_sigaction = fn;
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | flags;
 	sigfillset(&sa.sa_mask);
-	sigaction(sig, &sa, 0);
+	rtsigaction(sig, &sa, 0);
+}
+
+bool sigreported(int sig)
+{
+	return sig > 0 && sig <= 64 && (atomic_load(&sigwanted) & SIGBIT(sig));
+}
+
+bool sigruntime(int sig)
+{
+	return sig > 0 && sig <= 64 && (atomic_load(&sighandled) & SIGBIT(sig));
+}
+
+/* The runtime's handler for a signal it reports. Faults may come while a
+   report is printed, a stack overflow in a handler: no deferral. */
+void siginstall(int sig)
+{
+	if (sig == SIGQUIT)
+		install(sig, sigquit, 0);
+	else
+		install(sig, sigfault, SA_NODEFER);
+	atomic_fetch_or(&sighandled, SIGBIT(sig));
+}
+
+/* The program set its own disposition for sig. */
+void sigrelease(int sig)
+{
+	atomic_fetch_and(&sighandled, ~SIGBIT(sig));
+}
+
+/* The program's first go(): from now on SIGQUIT dumps the goroutines and
+   SIGFPE and SIGILL are reported, unless the program has its own
+   disposition for them (a handler, or SIG_IGN since it started). */
+__attribute__((cold)) void siggostarted(void)
+{
+	static const int sigs[] = { SIGQUIT, SIGFPE, SIGILL };
+	atomic_fetch_or(&sigwanted, SIGBIT(SIGQUIT) | SIGBIT(SIGFPE) | SIGBIT(SIGILL));
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+		struct sigaction cur;
+		if (rtsigaction(sigs[i], 0, &cur) == 0 && cur.sa_handler == SIG_DFL)
+			siginstall(sigs[i]);
+	}
 }
 
 /*
@@ -159,8 +394,6 @@ static void install(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
  * runs at once, and never on the poller when a goroutine's thread could
  * have taken the signal.
  */
-#define SIGBIT(s) (1ULL << ((s) - 1))
-
 /* Never blocked on an M, whatever the program asks: preemption, faults
    (a stack overflow must be reported), and musl's thread-directed 32-34. */
 static const uint64_t keepopen = SIGBIT(SIGURG) | SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGFPE) |
@@ -333,8 +566,8 @@ void signalsinit(void)
 			gort_xsave_size = b + 64;
 		}
 	}
-	install(SIGSEGV, sigfault, SA_NODEFER);
-	install(SIGBUS, sigfault, SA_NODEFER);
+	siginstall(SIGSEGV);
+	siginstall(SIGBUS);
 	install(SIGURG, sigurg, SA_RESTART);
 	sigmaskinit();
 	m0.sigmaskgen = atomic_load(&sigmaskgen);

@@ -337,7 +337,7 @@ void gort_sleep(int64_t ns)
 		t->f = goroutineReady;
 		t->arg = gp;
 		t->seq = 0;
-		gopark(resetForSleep, t, "sleep");
+		gopark(resetForSleep, t, waitReasonSleep);
 	} while (nanotime() < end);
 }
 

@@ -11,6 +11,8 @@
 
 #include "runtime.h"
 
+hidden const char *funcname(uintptr_t pc, uintptr_t *start);  /* symtab.c */
+
 int32_t debug_schedtrace;
 int32_t debug_scheddetail;
 int32_t debug_boottrace;
@@ -44,6 +46,45 @@ static int32_t atoi32(const char *s, size_t n)
 	return (int32_t)v;
 }
 
+/* GOTRACEBACK, as Go keeps it: the level above tracebackShift, and the
+   all and crash bits. Written once, by parsedebugvars at start-up. */
+enum { tracebackCrash = 1, tracebackAll = 2, tracebackShift = 2 };
+static uint32_t traceback_cache = 1 << tracebackShift;
+
+/* none, single (the default, and the empty string), all, system, crash;
+   anything else means all goroutines at the level it reads as a number,
+   0 when it is none: so 0, 1 and 2 are none, all and system, and a bad
+   value prints no goroutines, as in Go. */
+__attribute__((cold)) void settraceback(const char *s)
+{
+	uint32_t t;
+	if (!s || !*s || strcmp(s, "single") == 0)
+		t = 1 << tracebackShift;
+	else if (strcmp(s, "none") == 0)
+		t = 0;
+	else if (strcmp(s, "all") == 0)
+		t = 1 << tracebackShift | tracebackAll;
+	else if (strcmp(s, "system") == 0)
+		t = 2 << tracebackShift | tracebackAll;
+	else if (strcmp(s, "crash") == 0)
+		t = 2 << tracebackShift | tracebackAll | tracebackCrash;
+	else {
+		t = tracebackAll;
+		int32_t n = atoi32(s, strlen(s));
+		if (n >= 0)
+			t |= (uint32_t)n << tracebackShift;
+	}
+	traceback_cache = t;
+}
+
+void gotraceback(int throwing, int32_t *level, bool *all, bool *crash)
+{
+	uint32_t t = traceback_cache;
+	*crash = t & tracebackCrash;
+	*all = throwing >= throwTypeUser || (t & tracebackAll);
+	*level = throwing >= throwTypeRuntime ? 2 : (int32_t)(t >> tracebackShift);
+}
+
 /* GODEBUG=name=val,name=val: unknown names and bad values are ignored. */
 void parsedebugvars(char **envp)
 {
@@ -70,7 +111,7 @@ void parsedebugvars(char **envp)
 			}
 		}
 		s = end ? end + 1 : 0;
-	}
+	}	settraceback(gogetenv("GOTRACEBACK"));
 }
 
 /* A formatter for the traces: before __libc_start_main has run there is no
@@ -242,10 +283,20 @@ void schedtrace(bool detailed)
 		if (s == Gdead)
 			continue;
 		m *mp = gp->m;
-		fmt(buf, sizeof buf, "  G%ld: status=%u(%s) m=%ld lockedm=-1\n", (long)gp->goid, s,
-		         s == Gwaiting && gp->waitreason ? gp->waitreason : "",
+		uint8_t wr = gp->waitreason;
+		fmt(buf, sizeof buf, "  G%ld: status=%u(%s) m=%ld lockedm=-1", (long)gp->goid, s,
+		         s == Gwaiting && wr < waitReasonCount ? waitreasonstrings[wr] : "",
 		         mp ? (long)mp->id : -1L);
 		printstr(buf);
+		/* gort's addition to Go's line: where a parked goroutine waits,
+		   its first frame in the program's own code. */
+		uintptr_t pc = s == Gwaiting ? waitpc(gp) : 0, start = 0;
+		const char *name = pc ? funcname(pc - 1, &start) : 0;
+		if (name) {
+			printstr(" waiting in ");
+			printstr(name);
+		}
+		printstr("\n");
 	}
 	unlock(&allglock);
 	unlock(&sched.lock);

@@ -50,7 +50,7 @@ void gort_wg_wait(gort_waitgroup *wg)
 			return;
 		if (__atomic_compare_exchange_n(&wg->state, &state, state + 1, false, __ATOMIC_ACQ_REL,
 		                                __ATOMIC_ACQUIRE)) {
-			semacquire1(&wg->sema, false, "sync.WaitGroup.Wait");
+			semacquire1(&wg->sema, false, waitReasonSyncWaitGroupWait);
 			if (__atomic_load_n(&wg->state, __ATOMIC_ACQUIRE) != 0)
 				gopanic("sync: WaitGroup is reused before previous Wait has returned");
 			return;
