@@ -34,9 +34,11 @@ GORTCC := bin/gortcc
 # sight.
 VALGRIND_INCDIR ?= /usr/include/valgrind
 
-# dwarfline.c reads DWARF line tables, which only a -g build has: the
-# runtime for builds without -g (libgort.a) has dwarfline_none.c instead.
-RT_SRCS := $(filter-out runtime/dwarfline%.c,$(wildcard runtime/*.c)) $(wildcard libc-shim/*.c) $(wildcard crt/*.c)
+# dwarfline.c reads DWARF line tables, which only a -g build has, and
+# vgheap.c shows memcheck the heap: the runtime for builds without -g
+# (libgort.a) has dwarfline_none.c and vgheap_none.c instead, to stay small.
+RT_SRCS := $(filter-out runtime/dwarfline%.c libc-shim/vgheap%.c,$(wildcard runtime/*.c) $(wildcard libc-shim/*.c)) \
+	$(wildcard crt/*.c)
 RT_ASM := $(wildcard asm/*.S)
 RT_OBJS := $(RT_SRCS:%.c=build/obj/%.o) $(RT_ASM:%.S=build/obj/%.o)
 HDRS := $(wildcard runtime/*.h) $(wildcard libc-shim/*.h) include/gort.h
@@ -81,10 +83,10 @@ build/gort.keep: $(RT_OBJS) build/gort-all.o
 	  grep -E '^(gort_|__wrap_)' $@.ours; comm -12 $@.ours $@.musl; } > $@
 	rm -f $@.ours $@.musl
 
-build/gort-all.o: $(RT_OBJS) build/obj/runtime/dwarfline.o
+build/gort-all.o: $(RT_OBJS) build/obj/runtime/dwarfline.o build/obj/libc-shim/vgheap.o
 	ld -r -o $@ $^
 
-build/nolines/gort-all.o: $(RT_OBJS) build/obj/runtime/dwarfline_none.o
+build/nolines/gort-all.o: $(RT_OBJS) build/obj/runtime/dwarfline_none.o build/obj/libc-shim/vgheap_none.o
 	@mkdir -p $(dir $@)
 	ld -r -o $@ $^
 

@@ -129,9 +129,10 @@ gogo_new:
 	/* A goroutine that never ran: the top of its stack below its thread
 	   control block, default FP control words, and gostartfn with fn in
 	   %rbx and arg in %r12. */
-	mov	G_STACKHI(%rdi), %rsp
-	sub	gort_tcbreserve(%rip), %rsp
-	and	$-16, %rsp
+	mov	G_STACKHI(%rdi), %rax		/* computed aside, then one move: */
+	sub	gort_tcbreserve(%rip), %rax	/* valgrind takes an sp that only */
+	and	$-16, %rax			/* goes down for an allocation, */
+	mov	%rax, %rsp			/* which would undefine the block */
 	mov	G_M(%rdi), %rax
 	movabs	$FPSTATE_DEFAULT, %rdx
 	cmp	%rdx, M_FPSTATE(%rax)

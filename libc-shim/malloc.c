@@ -14,8 +14,10 @@
  * The return address tells who called: musl's own callers (getline, which
  * holds a FILE lock) and the runtime's are not preempted.
  *
- * Under valgrind, every entry point goes to vgheap.c, which shows memcheck
- * the heap; elsewhere that costs one predictable branch. musl's calloc
+ * Under valgrind, every entry point of a program linked with -g goes to
+ * vgheap.c, which shows memcheck the heap; elsewhere that costs one
+ * predictable branch. (The runtime for builds without -g has
+ * vgheap_none.c instead, which keeps them small.) musl's calloc
  * calls malloc and then asks mallocng whether the block is known zero, and
  * its realloc, aligned_alloc and malloc_usable_size go to mallocng
  * directly: each must see vgheap's blocks, so the shim has them all.
@@ -51,7 +53,7 @@ static inline void preemptpoint(void *ret)
 static void *shimmalloc(size_t n)
 {
 	preemptpoint(__builtin_return_address(0));
-	if (unlikely(onvalgrind))
+	if (vgon())
 		return vgmalloc(n, 0, false);
 	return __libc_malloc(n);
 }
@@ -68,7 +70,7 @@ static bool ownmalloc(void)
 __attribute__((weak)) void free(void *p)
 {
 	preemptpoint(__builtin_return_address(0));
-	if (unlikely(onvalgrind) && p && vgfree(p))
+	if (vgon() && p && vgfree(p))
 		return;
 	__libc_free(p);
 }
@@ -83,7 +85,7 @@ __attribute__((weak)) void *calloc(size_t m, size_t n)
 		void *p = malloc(m * n);
 		return p ? memset(p, 0, m * n) : p;
 	}
-	if (unlikely(onvalgrind))
+	if (vgon())
 		return vgmalloc(m * n, 0, true);
 	return __libc_calloc(m, n);
 }
@@ -92,7 +94,7 @@ __attribute__((weak)) void *realloc(void *p, size_t n)
 {
 	size_t old;
 	/* A block from before valgrind was seen stays musl's. */
-	if (likely(!onvalgrind) || !ownmalloc() || (p && !vgsize(p, &old)))
+	if (!vgon() || !ownmalloc() || (p && !vgsize(p, &old)))
 		return __libc_realloc(p, n);
 	void *q = vgmalloc(n, 0, false);
 	if (q && p) {
@@ -104,7 +106,7 @@ __attribute__((weak)) void *realloc(void *p, size_t n)
 
 void *__wrap_aligned_alloc(size_t align, size_t n)
 {
-	if (likely(!onvalgrind) || !ownmalloc())
+	if (!vgon() || !ownmalloc())
 		return __real_aligned_alloc(align, n);
 	if (!align || (align & (align - 1))) {
 		errno = EINVAL;
@@ -116,7 +118,7 @@ void *__wrap_aligned_alloc(size_t align, size_t n)
 size_t __wrap_malloc_usable_size(void *p)
 {
 	size_t n;
-	if (unlikely(onvalgrind) && p && vgsize(p, &n))
+	if (vgon() && p && vgsize(p, &n))
 		return n;
 	return __real_malloc_usable_size(p);
 }

@@ -242,6 +242,12 @@ hidden long sc_nowait(const struct sc *c);
 
 /* vgheap.c: the heap under valgrind, for malloc.c. */
 hidden void *vgmalloc(size_t n, size_t align, bool zero);
+/* vgheap.c (linked with -g) or vgheap_none.c: whether vgmalloc works. */
+hidden extern const bool vgheap;
+static inline bool vgon(void)
+{
+	return unlikely(onvalgrind) && vgheap;
+}
 hidden bool vgfree(void *p);
 hidden bool vgsize(void *p, size_t *n);
 

@@ -26,6 +26,8 @@
 hidden void *__libc_malloc(size_t n);
 hidden void __libc_free(void *p);
 
+const bool vgheap = true;
+
 enum {
 	RZ = 16,                   /* red zone on each side; keeps 16-byte alignment */
 	QUEUE_MAX = 8192,          /* freed blocks held back from reuse */

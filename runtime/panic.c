@@ -138,13 +138,28 @@ static void printpos(const char *name, uintptr_t pc, uintptr_t start, uintptr_t 
 	printstr("\n");
 }
 
+/* A function's name as the program wrote it: gcc names its clones of a
+   function name.part.0, name.isra.0, name.constprop.0, name.cold, and no C
+   name has a dot. */
+void printfuncname(const char *name)
+{
+	if (!name) {
+		printstr("?");
+		return;
+	}
+	size_t n = 0;
+	while (name[n] && name[n] != '.')
+		n++;
+	rawsyscall6(SYS_write, 2, (long)name, (long)n, 0, 0, 0);
+}
+
 static void printframe(uintptr_t pc, bool call)
 {
 	uintptr_t start = 0;
 	/* A return address points after the call: look up the call itself. */
 	uintptr_t lookup = call ? pc - 1 : pc;
 	const char *name = funcname(lookup, &start);
-	printstr(name ? name : "?");
+	printfuncname(name);
 	printstr("(...)\n");
 	printpos(name, pc, start, lookup);
 }
@@ -208,7 +223,7 @@ static __attribute__((noinline, cold)) void traceback2(g *gp, uintptr_t pc, uint
 		printstr("created by ");
 		uintptr_t start = 0;
 		const char *name = funcname(gp->gopc - 1, &start);
-		printstr(name ? name : "?");
+		printfuncname(name);
 		printstr("\n");
 		printpos(name, gp->gopc, start, gp->gopc - 1);
 	}

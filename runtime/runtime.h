@@ -455,6 +455,7 @@ hidden _Noreturn void gopanic(const char *s);       /* "panic: s" */
 hidden void printstr(const char *s);                /* raw write to fd 2 */
 hidden void printint(int64_t v);
 hidden void printhex(uint64_t v);
+hidden void printfuncname(const char *name);  /* without gcc's clone suffixes */
 hidden void tracebackothers(g *me);
 hidden void traceback1(g *gp, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc);
 hidden _Noreturn void fatalsignal(const char *s, bool flush, uintptr_t pc, uintptr_t sp, uintptr_t bp);

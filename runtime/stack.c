@@ -148,33 +148,14 @@ static bool parsesize(const char *s, size_t *out)
 	return true;
 }
 
-static char *decimal(char *p, size_t n)
-{
-	char tmp[24];
-	int i = 0;
-	do
-		tmp[i++] = (char)('0' + n % 10);
-	while ((n /= 10) != 0);
-	while (i > 0)
-		*p++ = tmp[--i];
-	return p;
-}
-
-static char *append(char *p, const char *s)
-{
-	while (*s)
-		*p++ = *s++;
-	return p;
-}
-
 /* "256 KiB": n in the largest unit that divides it. */
-static char *sizestr(char *p, size_t n)
+static void sizestr(char *buf, size_t size, size_t n)
 {
-	static const char *const unit[] = { " bytes", " KiB", " MiB", " GiB" };
+	static const char *const unit[] = { "bytes", "KiB", "MiB", "GiB" };
 	int u = 0;
 	while (u < 3 && n >= 1024 && n % 1024 == 0)
 		n /= 1024, u++;
-	return append(decimal(p, n), unit[u]);
+	fmt(buf, size, "%zu %s", n, unit[u]);
 }
 
 /* GORTSTACK sets the default size. A value that cannot be used is said so
@@ -196,18 +177,15 @@ void stackinit(void)
 	}
 	slotsize = GUARD_SIZE + stackdefault;
 	if (why) {
-		char buf[160], *p = append(buf, "runtime: GORTSTACK=");
 		/* The value as given, kept to one line of sane length. */
-		for (int i = 0; env[i]; i++) {
-			if (i == 48) {
-				p = append(p, "...");
-				break;
-			}
-			*p++ = env[i] < ' ' || env[i] == 0x7f ? '?' : env[i];
-		}
-		p = append(append(append(p, ": "), why), "; using ");
-		p = append(sizestr(p, stackdefault), "\n");
-		*p = 0;
+		char val[52], used[24], buf[160];
+		size_t i = 0;
+		for (; env[i] && i < 48; i++)
+			val[i] = env[i] < ' ' || env[i] == 0x7f ? '?' : env[i];
+		val[i] = 0;
+		sizestr(used, sizeof used, stackdefault);
+		fmt(buf, sizeof buf, "runtime: GORTSTACK=%s%s: %s; using %s\n", val, env[i] ? "..." : "", why,
+		    used);
 		printstr(buf);
 	}
 	/* valgrind knows neither guard regions nor process_madvise: mprotect
@@ -604,22 +582,20 @@ bool mainstackalloc(g *gp)
 void stackoverflowhint(g *gp)
 {
 	size_t limit = gp->stackhi - gp->stacklo, next = STACK_MIN;
-	char buf[160], *p = buf;
+	char buf[160];
 	if (limit >= STACK_MAX)
 		return;
 	while (next < 4 * limit && next < STACK_MAX)
 		next *= 2;
 	if (gp->ismain) {
-		p = append(p, "runtime: raise RLIMIT_STACK (e.g. ulimit -s ");
-		p = append(decimal(p, next >> 10), ") for a bigger main goroutine stack\n");
+		fmt(buf, sizeof buf, "runtime: raise RLIMIT_STACK (e.g. ulimit -s %zu) for a bigger main goroutine stack\n",
+		    next >> 10);
 	} else {
 		int shift = next >= (1 << 30) ? 30 : next >= (1 << 20) ? 20 : 10;
-		p = append(p, "runtime: set GORTSTACK (e.g. GORTSTACK=");
-		p = decimal(p, next >> shift);
-		*p++ = shift == 30 ? 'g' : shift == 20 ? 'm' : 'k';
-		p = append(p, ") or call gort_stacksize() for bigger goroutine stacks\n");
+		fmt(buf, sizeof buf,
+		    "runtime: set GORTSTACK (e.g. GORTSTACK=%zu%c) or call gort_stacksize() for bigger goroutine stacks\n",
+		    next >> shift, shift == 30 ? 'g' : shift == 20 ? 'm' : 'k');
 	}
-	*p = 0;
 	printstr(buf);
 }
 

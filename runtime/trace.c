@@ -272,9 +272,10 @@ void schedtrace(bool detailed)
 		p *pp = mp->p;
 		g *curg = mp->curg;
 		fmt(buf, sizeof buf,
-		         "  M%ld: p=%d curg=%ld mallocing=0 throwing=0 preemptoff= locks=%d dying=0 spinning=%s blocked=%s lockedg=-1\n",
+		         "  M%ld: p=%d curg=%ld mallocing=0 throwing=0 preemptoff= locks=%d dying=0 spinning=%s blocked=%s lockedg=%ld\n",
 		         (long)mp->id, pp ? pp->id : -1, curg ? (long)curg->goid : -1L, mp->locks,
-		         mp->spinning ? "true" : "false", mp->blocked ? "true" : "false");
+		         mp->spinning ? "true" : "false", mp->blocked ? "true" : "false",
+		         mp->lockedg ? (long)mp->lockedg->goid : -1L);
 		printstr(buf);
 	}
 	lock(&allglock);
@@ -284,9 +285,9 @@ void schedtrace(bool detailed)
 			continue;
 		m *mp = gp->m;
 		uint8_t wr = gp->waitreason;
-		fmt(buf, sizeof buf, "  G%ld: status=%u(%s) m=%ld lockedm=-1", (long)gp->goid, s,
+		fmt(buf, sizeof buf, "  G%ld: status=%u(%s) m=%ld lockedm=%ld", (long)gp->goid, s,
 		         s == Gwaiting && wr < waitReasonCount ? waitreasonstrings[wr] : "",
-		         mp ? (long)mp->id : -1L);
+		         mp ? (long)mp->id : -1L, gp->lockedm ? (long)gp->lockedm->id : -1L);
 		printstr(buf);
 		/* gort's addition to Go's line: where a parked goroutine waits,
 		   its first frame in the program's own code. */
@@ -294,7 +295,7 @@ void schedtrace(bool detailed)
 		const char *name = pc ? funcname(pc - 1, &start) : 0;
 		if (name) {
 			printstr(" waiting in ");
-			printstr(name);
+			printfuncname(name);
 		}
 		printstr("\n");
 	}

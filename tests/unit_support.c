@@ -3,6 +3,7 @@
  * lock_futex.c, os_linux.c, stack.c, dwarfline.c) need from the rest of the runtime,
  * for a test binary built with the host compiler and Criterion.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,4 +40,12 @@ void printstr(const char *s)
 const char *gogetenv(const char *name)
 {
 	return getenv(name);
+}
+
+void fmt(char *buf, size_t size, const char *f, ...)
+{
+	va_list ap;
+	va_start(ap, f);
+	vsnprintf(buf, size, f, ap);
+	va_end(ap);
 }
