@@ -22,7 +22,10 @@
  * C library's per-thread state and the program's __thread variables
  * follow the goroutine from M to M. The thread-local gort_curg of each
  * block names the G that owns it, so getg() is one %fs-relative load. An
- * M's g0 owns the thread's own block, the one the C library made.
+ * M's g0 owns the thread's own block, the one the C library made. In a
+ * program that cannot tell the difference (libc-shim/tcb.c) goroutines
+ * share their M's block (g->tls is 0), and the switch only sets its
+ * gort_curg.
  */
 #include "../runtime/asm.h"
 
@@ -70,12 +73,16 @@ mcall:
 	mov	M_G0(%rax), %rax		/* m->g0 */
 	cmp	%rax, %rdi
 	je	mcall_on_g0
+	cmpq	$0, G_TLS(%rdi)			/* oldg shares the M's block: */
+	je	3f
 	mov	G_TLS(%rax), %rdx		/* setg(g0): g0's thread pointer */
 	cmpb	$0, gort_fsgsbase(%rip)
 	je	1f
 	wrfsbase %rdx
 	jmp	2f
 1:	call	settp_syscall
+	jmp	2f
+3:	mov	%rax, %fs:gort_curg@tpoff	/* setg(g0) in it */
 2:	mov	G_SCHED_SP(%rax), %rsp		/* g0's fixed scheduling sp */
 	xor	%ebp, %ebp
 	call	*%rsi
@@ -100,11 +107,15 @@ mcall_on_g0:
 gogo:
 	.cfi_startproc
 	mov	G_TLS(%rdi), %rdx		/* setg(gp): gp's thread pointer */
+	test	%rdx, %rdx
+	jz	5f
 	cmpb	$0, gort_fsgsbase(%rip)
 	je	3f
 	wrfsbase %rdx
 	jmp	4f
 3:	call	settp_syscall
+	jmp	4f
+5:	mov	%rdi, %fs:gort_curg@tpoff	/* gp shares the M's block */
 4:	mov	G_SCHED_SP(%rdi), %rax
 	test	%rax, %rax
 	jz	gogo_new

@@ -12,12 +12,18 @@
  * switched to O_NONBLOCK does not make stdio report EAGAIN as an error.
  *
  * The FILE lock, held around those calls, records its owner as the
- * thread id in the caller's thread control block, which for a goroutine is
- * its own (tcb.c): a goroutine that parks holding it still owns it when it
- * resumes on another M, and another goroutine on the first M waits for
- * it. __lockfile, when it must wait for another holder, gives the P away
- * first (lock.c): the holder may be a goroutine waiting for the very P this
- * M would otherwise keep.
+ * thread id in the caller's thread control block. When goroutines have
+ * blocks of their own (tcb.c), that is the goroutine's: one that parks
+ * holding the lock still owns it when it resumes on another M. When they
+ * share their M's, a goroutine that parks holding it may resume on
+ * another M, and meanwhile another goroutine on the first M would take the
+ * lock as its own (musl lets a thread re-enter a FILE it holds, and
+ * getc/putc test the owner inline). So before a call that may park the
+ * owner is set to OWNER_PARKED, which no thread has (Linux thread ids stay
+ * below 2^22, and goroutines' ids below it), and afterwards to the id of
+ * the M the goroutine then runs on. Either way __lockfile, when it must
+ * wait for another holder, gives the P away first (lock.c): the holder may
+ * be a goroutine waiting for the very P this M would otherwise keep.
  *
  * struct file mirrors the head of musl 1.2.3's struct _IO_FILE
  * (src/internal/stdio_impl.h), which is not installed; tests/prog/
@@ -54,14 +60,34 @@ enum {
 	F_EOF = 16,
 	F_ERR = 32,
 	MAYBE_WAITERS = 0x40000000,
+	OWNER_PARKED = 0x3ffffffe,
 };
+
+/* Swap the owner of f's lock from `from` to `to`, keeping the waiters
+   bit, if `from` owns it. */
+static bool setowner(struct file *f, int from, int to)
+{
+	_Atomic int *l = (_Atomic int *)&f->lock;
+	int old = atomic_load(l);
+	while ((old & ~MAYBE_WAITERS) == from) {
+		if (atomic_compare_exchange_weak(l, &old, to | (old & MAYBE_WAITERS)))
+			return true;
+	}
+	return false;
+}
 
 /* The call c on f's descriptor, for stdio. */
 static long fileio(struct file *f, int mode, struct sc *c, struct sc *sock, fd_more more, void *ctx)
 {
 	if (!shim_curg())
 		return fd_offg(f->fd, mode, c, false, more, ctx);
-	return fd_io(f->fd, mode, c, sock, more, ctx);
+	if (tcbon)
+		return fd_io(f->fd, mode, c, sock, more, ctx);
+	bool parked = f->lock > 0 && setowner(f, shim_selftid(), OWNER_PARKED);
+	long r = fd_io(f->fd, mode, c, sock, more, ctx);
+	if (parked)
+		setowner(f, OWNER_PARKED, shim_selftid());
+	return r;
 }
 
 hidden size_t __stdio_read(FILE *f0, unsigned char *buf, size_t len)

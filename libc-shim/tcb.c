@@ -23,7 +23,15 @@
  * link line in gort.specs). docs/libc.md, "Thread identity", lists each
  * piece of musl that reads tid or the thread list and how it is handled.
  *
- * musl symbols relied on: __libc (tls_size), __copy_tls, __pthread_create,
+ * A block of its own per goroutine costs a thread-pointer load at every
+ * switch (wrfsbase, about 12 ns on this project's test machine: as much as
+ * the rest of the switch). So it is paid only by a program that can tell:
+ * one with __thread variables of its own, or that links a function whose
+ * result depends on which thread calls it (tcbneeded). Any other program's
+ * goroutines share their M's block, as threads of one process share
+ * nothing a program can see. GODEBUG=gotls=1 or 0 decides instead.
+ *
+ * musl symbols relied on: __libc (tls_size, tls_head), __copy_tls, __pthread_create,
  * __pthread_exit, __synccall, __libc_sigaction, __pthread_tsd_size,
  * __pthread_tsd_main, __pthread_tsd_run_dtors, __abort_lock, __lock.
  * Overrides: gettid (src/linux/gettid.c), raise (src/signal/raise.c),
@@ -35,6 +43,10 @@
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <stdio.h>
+#include <threads.h>
+#include <locale.h>
+#include <netdb.h>
 
 #include <gort.h>
 
@@ -77,6 +89,7 @@ struct tcb {
 	void *stdio_locks;
 };
 _Static_assert(offsetof(struct tcb, tid) == SHIM_TCB_TID, "shim.h SHIM_TCB_TID");
+_Static_assert(offsetof(struct tcb, errno_val) == 52, "errno.c TCB_ERRNO");
 _Static_assert(offsetof(struct tcb, tsd) == 128, "musl 1.2.3 struct pthread");
 _Static_assert(sizeof(struct tcb) == 200, "musl 1.2.3 struct pthread");
 
@@ -93,6 +106,7 @@ hidden void __unlock(volatile int *);
 extern hidden volatile int __abort_lock[1];
 
 uintptr_t gort_tcbreserve;
+bool tcbon;
 /* Copied into every block: what musl gave m0 (canary, vDSO, locale). */
 static struct tcb *m0tcb;
 /* gort_curg's offset from the thread pointer: names a block's G. */
@@ -113,11 +127,67 @@ int tcbtidnext(void)
 	return t;
 }
 
+/* Linked only if the program uses them (weak references pull in nothing). */
+extern __typeof(pthread_self) pthread_self __attribute__((weak));
+extern __typeof(pthread_mutexattr_settype) pthread_mutexattr_settype __attribute__((weak));
+extern __typeof(flockfile) flockfile __attribute__((weak));
+extern __typeof(ftrylockfile) ftrylockfile __attribute__((weak));
+extern __typeof(uselocale) uselocale __attribute__((weak));
+extern __typeof(__h_errno_location) __h_errno_location __attribute__((weak));
+extern __typeof(pthread_getattr_np) pthread_getattr_np __attribute__((weak));
+extern __typeof(mtx_init) mtx_init __attribute__((weak));
+extern __typeof(thrd_current) thrd_current __attribute__((weak));
+
+/* musl 1.2.3's struct tls_module (src/internal/libc.h). */
+struct tlsmodule {
+	struct tlsmodule *next;
+	void *image;
+	size_t len, size, align, offset;
+};
+
+/* The runtime's own TLS is gort_curg alone (errno.c uses musl's slot in
+   the block): a larger TLS block holds the program's __thread variables. */
+enum { RUNTIME_TLS = sizeof(g *) };
+
+/* Can the program tell which block its goroutines run on? Through its own
+   __thread variables, or these: pthread keys (pthread_key_create sets
+   __pthread_tsd_size), mutexes that record their owner (only
+   pthread_mutexattr_settype and mtx_init make them), FILE locks held by
+   hand, pthread_self and thrd_current, uselocale, h_errno, and
+   pthread_getattr_np. musl's stdio locks are handled in both cases
+   (stdio.c). */
+static const char *tcbneeded(void)
+{
+	struct tlsmodule *tls = shim_libc.tls_head;
+	if (tls && tls->size > RUNTIME_TLS)
+		return "__thread variables";
+	if (__pthread_tsd_size)
+		return "pthread keys";
+	if (pthread_mutexattr_settype || mtx_init)
+		return "mutex types";
+	if (flockfile || ftrylockfile)
+		return "flockfile";
+	if (pthread_self || thrd_current || pthread_getattr_np)
+		return "pthread_self";
+	if (uselocale)
+		return "uselocale";
+	if (__h_errno_location)
+		return "h_errno";
+	return 0;
+}
+
 void tcbsetup(void)
 {
 	m0tcb = (struct tcb *)gettp();
 	curgoff = (intptr_t)((uintptr_t)&gort_curg - (uintptr_t)m0tcb);
-	gort_tcbreserve = (shim_libc.tls_size + __pthread_tsd_size + 15) & ~(uintptr_t)15;
+	const char *why = tcbneeded();
+	tcbon = debug_gotls >= 0 ? debug_gotls > 0 : why != 0;
+	if (debug_gotls >= 0)
+		why = "GODEBUG=gotls";
+	if (tcbon)
+		gort_tcbreserve = (shim_libc.tls_size + __pthread_tsd_size + 15) & ~(uintptr_t)15;
+	boottrace("tcbsetup", "thread control block %s (%s)", tcbon ? "per goroutine" : "per M",
+	          why ? why : "the program cannot tell");
 }
 
 /* The G whose block td is, or NULL for a thread's own block (a thread of
@@ -152,7 +222,7 @@ uintptr_t tcbinit(g *gp)
 void tcbexit(g *gp)
 {
 	struct tcb *td = (struct tcb *)gp->tls;
-	if (td->tsd_used)
+	if (td && td->tsd_used)
 		__pthread_tsd_run_dtors();
 }
 

@@ -913,7 +913,7 @@ static void execute(g *gp, bool inheritTime)
 	gp->m = mp;
 	/* A G about to start gets its thread control block here, on the M
 	   that runs it: the first touch of its stack is by this CPU. */
-	if (gp->sched.sp == 0)
+	if (gp->sched.sp == 0 && tcbon)
 		gp->tls = tcbinit(gp);
 	casgstatus(gp, Grunnable, Grunning);
 	atomic_store_explicit(&gp->preempt, false, memory_order_relaxed);
@@ -1425,7 +1425,9 @@ static void goexit0(g *gp)
 void goexit1(void) __attribute__((used, noreturn));
 void goexit1(void)
 {
-	tcbexit(getg());
+	g *gp = getg();
+	if (gp->tls)
+		tcbexit(gp);
 	mcall(goexit0);
 	__builtin_unreachable();
 }

@@ -406,6 +406,7 @@ hidden extern uint8_t gort_fsgsbase;    /* wrfsbase may be used (asm/switch.S) *
    and returns the thread pointer; tcbexit runs the C library's
    thread-exit duties (pthread key destructors) on the goroutine. */
 hidden extern uintptr_t gort_tcbreserve;
+hidden extern bool tcbon;             /* goroutines have blocks of their own */
 hidden void tcbsetup(void);
 hidden uintptr_t tcbinit(g *gp);
 hidden void tcbexit(g *gp);
@@ -477,6 +478,7 @@ hidden extern int32_t debug_scheddetail;
 hidden extern int32_t debug_boottrace;
 hidden extern int32_t debug_asyncpreemptoff;
 hidden extern int32_t debug_nofsgsbase;
+hidden extern int32_t debug_gotls;      /* -1: tcb.c decides */
 hidden void parsedebugvars(char **envp);
 hidden void schedtrace(bool detailed);
 hidden void boottrace(const char *step, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

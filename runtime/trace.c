@@ -18,6 +18,7 @@ int32_t debug_scheddetail;
 int32_t debug_boottrace;
 int32_t debug_asyncpreemptoff;
 int32_t debug_nofsgsbase;   /* switch thread pointers with arch_prctl, as without FSGSBASE */
+int32_t debug_gotls = -1;    /* 1, 0: goroutines get thread control blocks of their own, or not */
 
 static int64_t boottrace_t0;
 static int64_t boottrace_last;
@@ -108,6 +109,8 @@ void parsedebugvars(char **envp)
 					debug_asyncpreemptoff = v;
 				else if (klen == 10 && strncmp(s, "nofsgsbase", 10) == 0)
 					debug_nofsgsbase = v;
+				else if (klen == 5 && strncmp(s, "gotls", 5) == 0)
+					debug_gotls = v > 0;
 			}
 		}
 		s = end ? end + 1 : 0;

@@ -4,6 +4,7 @@
  * on; gort_lockosthread pins one to its thread (runtime/proc.c).
  */
 #include <criterion/criterion.h>
+#include <string.h>
 
 #include "harness.h"
 
@@ -55,4 +56,40 @@ Test(thread, a_goroutine_that_ends_locked_takes_its_thread_with_it)
 Test(thread, setegid_from_a_goroutine_reaches_every_thread)
 {
 	identity("setgid", "setgid: every thread", NULL);
+}
+
+/* The thread pointer's arch_prctl path (no FSGSBASE, valgrind). */
+Test(thread, thread_locals_follow_the_goroutine_without_fsgsbase)
+{
+	const char *args[] = { "scenario", NULL };
+	const char *env[] = { "GODEBUG=nofsgsbase=1", NULL };
+	for (int i = 0; i < 3; i++) {
+		struct run r = run_prog("thread_identity", args, env, test_procs[i], LIMIT);
+		cr_expect(r.status == 0 && !r.timedout, "GOMAXPROCS=%d status %d\n%s", test_procs[i], r.status, r.err);
+		cr_expect(strstr(r.out, "scenario: lost __thread 0, lost key 0, mutex failures 0, pthread_self moved 0\n"),
+		          "%s", r.out);
+		run_free(&r);
+	}
+}
+
+/* Blocks per goroutine only where the program can tell (libc-shim/tcb.c):
+   boottrace says which, and why. */
+Test(thread, blocks_per_goroutine_only_where_the_program_can_tell)
+{
+	static const struct {
+		const char *prog, *env, *want;
+	} cases[] = {
+		{ "thread_identity", "GODEBUG=boottrace=1", "tcbsetup: thread control block per goroutine (__thread variables)\n" },
+		{ "chan_basic", "GODEBUG=boottrace=1", "tcbsetup: thread control block per M (the program cannot tell)\n" },
+		{ "chan_basic", "GODEBUG=boottrace=1,gotls=1", "tcbsetup: thread control block per goroutine (GODEBUG=gotls)\n" },
+		{ "thread_identity", "GODEBUG=boottrace=1,gotls=0", "tcbsetup: thread control block per M (GODEBUG=gotls)\n" },
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+		const char *args[] = { "keys", NULL };
+		const char *env[] = { cases[c].env, NULL };
+		struct run r = run_prog(cases[c].prog, args, env, 1, LIMIT);
+		cr_expect(strstr(r.err, cases[c].want), "%s %s: stderr lacks \"%s\":\n%s", cases[c].prog, cases[c].env,
+		          cases[c].want, r.err);
+		run_free(&r);
+	}
 }

@@ -49,11 +49,11 @@ static bool layout_ok(FILE *f)
 		return false;
 	if (m->wpos - m->wbase != 2 || m->wbase != m->buf || m->wend != m->buf + m->buf_size)
 		return false;
-	/* The lock word holds the owner's thread id: a goroutine's own, above
-	   every kernel thread id (libc-shim/tcb.c). */
+	/* The lock word holds the owner's thread id: a goroutine's own, or its
+	   M's (libc-shim/tcb.c); ours, so we may take it again. */
 	flockfile(f);
 	int owner = m->lock & 0x3fffffff;
-	bool ok = owner > 0 && owner != (int)syscall(SYS_gettid) && ftrylockfile(f) == 0;
+	bool ok = owner > 0 && ftrylockfile(f) == 0;
 	funlockfile(f);
 	ok = ok && (m->lock & 0x3fffffff) == owner;
 	funlockfile(f);
