@@ -7,10 +7,10 @@
 
 #define G_SCHED_SP 0   /* offsetof(struct g, sched.sp) */
 #define G_TLS 24       /* offsetof(struct g, tls) */
-#define G_STACKHI 72   /* offsetof(struct g, stackhi) */
+#define G_STACKHI 80   /* offsetof(struct g, stackhi) */
 #define G_M 8          /* offsetof(struct g, m) */
-#define G_FN 88        /* offsetof(struct g, fn) */
-#define G_ARG 96       /* offsetof(struct g, arg) */
+#define G_FN 96        /* offsetof(struct g, fn) */
+#define G_ARG 104      /* offsetof(struct g, arg) */
 #define M_G0 0         /* offsetof(struct m, g0) */
 #define M_FPSTATE 8    /* offsetof(struct m, fpstate) */
 

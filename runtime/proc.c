@@ -1193,6 +1193,7 @@ void gort_lockosthread(void)
 		fatal("LockOSThread nesting overflow");
 	gp->lockedext++;
 	gp->lockedm = gp->m;
+	gp->locked = true;
 	gp->m->lockedg = gp;
 }
 
@@ -1204,6 +1205,7 @@ void gort_unlockosthread(void)
 	if (--gp->lockedext == 0) {
 		gp->m->lockedg = 0;
 		gp->lockedm = 0;
+		gp->locked = false;
 	}
 }
 
@@ -1261,7 +1263,7 @@ top:;
 	if (mp->spinning)
 		resetspinning();
 	/* A locked G runs only on its own M: hand it our P. */
-	if (unlikely(gp->lockedm)) {
+	if (unlikely(gp->locked)) {
 		startlockedm(gp);
 		goto top;
 	}
@@ -1410,8 +1412,9 @@ static void goexit0(g *gp)
 	gp->waitreason = 0;
 	gp->param = 0;
 	gp->waiting = 0;
-	bool locked = gp->lockedm != 0;
+	bool locked = gp->locked;
 	gp->lockedm = 0;
+	gp->locked = false;
 	gp->lockedext = 0;
 	mp->lockedg = 0;
 	/* main's stack is the size of a thread's: not for reuse. */
@@ -1583,7 +1586,7 @@ static void exitsyscall0(g *gp)
 	dropg();
 	lock(&sched.lock);
 	p *pp = atomic_load(&sched.gcwaiting) ? 0 : pidleget();
-	if (!pp && gp->lockedm) {
+	if (!pp && gp->locked) {
 		/* Wait on this M for a P to run gp. */
 		globrunqput(gp);
 		unlock(&sched.lock);

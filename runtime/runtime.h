@@ -123,11 +123,12 @@ struct g {
 	uint8_t waitreason;       /* why it is Gwaiting (enum waitreason), for tracebacks */
 	uintptr_t tls;            /* thread pointer while it runs (asm/switch.S; tcb.c) */
 	_Atomic uint32_t selectDone;
-	int errno_;               /* the goroutine's errno (libc-shim/errno.c) */
+	bool locked;              /* lockedm is set: schedule() checks this line only */
 	void *param;              /* passed by the waker (chan.c: the sudog) */
 	sudog *waiting;           /* select: sudogs it is queued with */
 	g *schedlink;             /* run queue and free list link */
 	/* Second line on: starting, exiting, tracebacks, system calls. */
+	int errno_;               /* the goroutine's errno (libc-shim/errno.c) */
 	uintptr_t stacklo;        /* lowest usable address of the stack */
 	uintptr_t stackhi;        /* one past the highest */
 	int64_t goid;
