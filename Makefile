@@ -175,6 +175,7 @@ setup:
 	[ -f /usr/include/criterion/criterion.h ] || need="$$need libcriterion-dev"; \
 	command -v gcc >/dev/null || need="$$need gcc"; \
 	command -v gdb >/dev/null || need="$$need gdb"; \
+	command -v strace >/dev/null || need="$$need strace"; \
 	[ -d /usr/include/linux ] || need="$$need linux-libc-dev"; \
 	command -v valgrind >/dev/null && [ -f /usr/include/valgrind/valgrind.h ] || need="$$need valgrind"; \
 	if [ -n "$$need" ]; then \

@@ -25,6 +25,39 @@ int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,
 
 static int64_t boot_t0;
 
+/* crt/start.S's __set_thread_area: the thread pointer musl asked it to bind. */
+extern uintptr_t gort_settls_tp;
+
+/* Names of the auxv entries a static program is given (<elf.h>). */
+static const char *auxvname(unsigned long t)
+{
+	switch (t) {
+	case AT_SYSINFO_EHDR: return "AT_SYSINFO_EHDR";
+	case AT_MINSIGSTKSZ: return "AT_MINSIGSTKSZ";
+	case AT_HWCAP: return "AT_HWCAP";
+	case AT_PAGESZ: return "AT_PAGESZ";
+	case AT_CLKTCK: return "AT_CLKTCK";
+	case AT_PHDR: return "AT_PHDR";
+	case AT_PHENT: return "AT_PHENT";
+	case AT_PHNUM: return "AT_PHNUM";
+	case AT_BASE: return "AT_BASE";
+	case AT_FLAGS: return "AT_FLAGS";
+	case AT_ENTRY: return "AT_ENTRY";
+	case AT_UID: return "AT_UID";
+	case AT_EUID: return "AT_EUID";
+	case AT_GID: return "AT_GID";
+	case AT_EGID: return "AT_EGID";
+	case AT_SECURE: return "AT_SECURE";
+	case AT_RANDOM: return "AT_RANDOM";
+	case AT_HWCAP2: return "AT_HWCAP2";
+	case AT_EXECFN: return "AT_EXECFN";
+	case AT_PLATFORM: return "AT_PLATFORM";
+	case 27: return "AT_RSEQ_FEATURE_SIZE";
+	case 28: return "AT_RSEQ_ALIGN";
+	}
+	return 0;
+}
+
 static void trace_stack(long *sp, int argc, char **argv, char **envp)
 {
 	int nenv = 0;
@@ -34,17 +67,23 @@ static void trace_stack(long *sp, int argc, char **argv, char **envp)
 	for (int i = 0; i < argc; i++)
 		boottrace("initial stack", "argv[%d]=%s", i, argv[i]);
 	Elf64_auxv_t *av = (Elf64_auxv_t *)(envp + nenv + 1);
-	for (; av->a_type != AT_NULL; av++)
-		boottrace("initial stack", "auxv type=%lu value=%#lx",
-		          (unsigned long)av->a_type, (unsigned long)av->a_un.a_val);
+	for (; av->a_type != AT_NULL; av++) {
+		const char *name = auxvname((unsigned long)av->a_type);
+		if (name)
+			boottrace("initial stack", "auxv %s=%#lx", name, (unsigned long)av->a_un.a_val);
+		else
+			boottrace("initial stack", "auxv type=%lu value=%#lx", (unsigned long)av->a_type,
+			          (unsigned long)av->a_un.a_val);
+	}
 }
 
 static int runtime_entry(int argc, char **argv, char **envp)
 {
 	uintptr_t tp;
 	__asm__ volatile("mov %%fs:0, %0" : "=r"(tp));
-	boottrace("__libc_start_main", "musl initialised; thread pointer %#lx (set by arch_prctl ARCH_SET_FS)",
-	          (unsigned long)tp);
+	boottrace("crt0", "__set_thread_area: arch_prctl(ARCH_SET_FS, %#lx) for m0's thread control block",
+	          (unsigned long)gort_settls_tp);
+	boottrace("__libc_start_main", "musl initialised; thread pointer %#lx", (unsigned long)tp);
 
 	/* m0 and g0 are static: g0 of m0 runs on the process's initial stack. */
 	m0.g0 = &g0_m0;

@@ -371,7 +371,7 @@ Test(trace, boottrace_prints_every_step)
 	const char *args[] = { "x", NULL };
 	struct run r = run_prog("boot_args", args, env, 2, LIMIT);
 	cr_expect_eq(r.status, 0);
-	const char *steps[] = { "initial stack: sp=0x", "initial stack: argv[1]=x", "initial stack: auxv type=",
+	const char *steps[] = { "initial stack: sp=0x", "initial stack: argv[1]=x", "initial stack: auxv AT_PAGESZ=0x1000",
 		                "__libc_start_main: musl initialised; thread pointer 0x", "m0/g0: m0=0x",
 		                "osinit: ncpu=", "schedinit: gomaxprocs=2", "newproc: main goroutine",
 		                "mstart: m0 enters the scheduler", "runtime.main: goroutine 1" };
