@@ -6,11 +6,13 @@
 #   make test     install what is missing, build, run every test
 #   make bench    the same workloads in Go and in gort C, side by side
 #   make install PREFIX=/dir
+#   make uninstall PREFIX=/dir
 
 PREFIX ?= /usr/local
 HOSTCC ?= gcc
 MUSLCC ?= musl-gcc
 MUSL_LIBDIR ?= /usr/lib/x86_64-linux-musl
+MUSL_INCDIR ?= /usr/include/x86_64-linux-musl
 # The Linux UAPI headers (Debian's linux-libc-dev): libc-neutral, so gortcc
 # offers them after musl's own, as Alpine's musl toolchain does; glibc's
 # headers beside them in /usr/include stay out of sight.
@@ -57,7 +59,7 @@ CRIT_UNIT_SRCS := $(filter-out tests/harness.c tests/unit_support.c $(CRIT_PROG_
 UNIT_RT := runtime/runq.c runtime/lock_futex.c runtime/os_linux.c runtime/stack.c runtime/dwarfline.c runtime/valgrind.c tests/unit_support.c
 CRIT_BINS := $(CRIT_UNIT_SRCS:tests/%.c=build/tests/unit_%) $(CRIT_PROG_SRCS:tests/%.c=build/tests/%)
 
-all: $(LIBS) lib/kernel $(GORTCC)
+all: $(LIBS) lib/kernel lib/include $(GORTCC)
 
 build/obj/%.o: %.c $(HDRS) | build/vginc
 	@mkdir -p $(dir $@)
@@ -71,13 +73,13 @@ build/obj/%.o: %.S runtime/asm.h
 	$(MUSLCC) $(RTFLAGS) -c $< -o $@
 
 # The runtime is one relocatable object whose only global symbols are the
-# public API (go, gort_*), the musl symbols it overrides (any name musl's
+# public API (gort_*), the musl symbols it overrides (any name musl's
 # libc.a defines too), the __wrap_ functions gort.specs's --wrap names, and
 # rt0_go for crt0.o: the rest is made local, so a
 # program may have its own lock(), fatal() or schedule(). Local symbols stay
 # in the symbol table for tracebacks.
 build/gort.keep: $(RT_OBJS) build/gort-all.o
-	{ echo go; echo rt0_go; \
+	{ echo rt0_go; \
 	  nm -g --defined-only build/gort-all.o | awk 'NF == 3 { print $$3 }' | sort -u > $@.ours; \
 	  nm -g --defined-only $(MUSL_LIBDIR)/libc.a 2>/dev/null | awk 'NF == 3 { print $$3 }' | sort -u > $@.musl; \
 	  grep -E '^(gort_|__wrap_)' $@.ours; comm -12 $@.ours $@.musl; } > $@
@@ -157,6 +159,10 @@ build/vginc:
 	@[ -f $(VALGRIND_INCDIR)/valgrind.h ] || { echo "no $(VALGRIND_INCDIR)/valgrind.h: run make setup (valgrind)" >&2; exit 1; }
 	@mkdir -p $@.tmp && ln -sfn $(VALGRIND_INCDIR) $@.tmp/valgrind && rm -rf $@ && mv $@.tmp $@
 
+# <gort/gort.h> in the tree: lib/include/gort is include/.
+lib/include:
+	@mkdir -p $@.tmp && ln -sfn ../../include $@.tmp/gort && rm -rf $@ && mv $@.tmp $@
+
 # Links, not copies: the headers stay those of the machine's kernel package.
 lib/kernel:
 	@mkdir -p $@.tmp
@@ -203,16 +209,46 @@ soak: setup all
 bench: setup all
 	./bench/run.sh
 
+# The installed tree: gortcc finds the rest next to itself
+# (PREFIX/lib/gort), so the tree may be moved; gort-prefix.specs, for
+# pkg-config users who run cc itself, has PREFIX written in. The header is
+# PREFIX/include/gort/gort.h; lib/gort/include/gort links to its directory
+# so that gortcc finds <gort/gort.h> without offering the rest of
+# PREFIX/include.
+MAN1 := $(wildcard man/*.1)
+MAN3 := $(wildcard man/*.3)
+MAN7 := $(wildcard man/*.7)
+INSTALLED := bin/gortcc include/gort/gort.h $(LIBS:lib/%=lib/gort/%) lib/gort/gort-prefix.specs \
+	lib/gort/include/gort lib/pkgconfig/gort.pc \
+	$(MAN1:man/%=share/man/man1/%) $(MAN3:man/%=share/man/man3/%) $(MAN7:man/%=share/man/man7/%)
+INSTALLED_DIRS := lib/gort/kernel lib/gort/include lib/gort include/gort
+D := $(DESTDIR)$(PREFIX)
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/gort $(DESTDIR)$(PREFIX)/include/gort
-	install -m 755 bin/gortcc $(DESTDIR)$(PREFIX)/bin/gortcc
-	install -m 644 $(LIBS) $(DESTDIR)$(PREFIX)/lib/gort/
-	install -m 644 include/gort.h $(DESTDIR)$(PREFIX)/include/gort/gort.h
-	rm -rf $(DESTDIR)$(PREFIX)/lib/gort/kernel
-	cp -R -P lib/kernel $(DESTDIR)$(PREFIX)/lib/gort/kernel
+	install -d $(D)/bin $(D)/lib/gort/include $(D)/include/gort $(D)/lib/pkgconfig \
+		$(D)/share/man/man1 $(D)/share/man/man3 $(D)/share/man/man7
+	install -m 755 bin/gortcc $(D)/bin/gortcc
+	install -m 644 $(LIBS) $(D)/lib/gort/
+	install -m 644 include/gort.h $(D)/include/gort/gort.h
+	ln -sfn ../../../include/gort $(D)/lib/gort/include/gort
+	sed 's|%:getenv(GORT_LIBDIR \([^)]*\))|$(PREFIX)/lib/gort\1|g; s|%:getenv(GORT_INCDIR \([^)]*\))|$(PREFIX)/include/gort\1|g; s|%:getenv(GORT_MUSLINC \([^)]*\))|$(MUSL_INCDIR)\1|g; s|%:getenv(GORT_MUSLLIB \([^)]*\))|$(MUSL_LIBDIR)\1|g' \
+		crt/gort.specs > $(D)/lib/gort/gort-prefix.specs
+	sed 's|@PREFIX@|$(PREFIX)|g' crt/gort.pc.in > $(D)/lib/pkgconfig/gort.pc
+	$(if $(MAN1),install -m 644 $(MAN1) $(D)/share/man/man1/)
+	$(if $(MAN3),install -m 644 $(MAN3) $(D)/share/man/man3/)
+	$(if $(MAN7),install -m 644 $(MAN7) $(D)/share/man/man7/)
+	rm -rf $(D)/lib/gort/kernel
+	cp -R -P lib/kernel $(D)/lib/gort/kernel
+
+# Removes what install put there and nothing else: gort's own directories
+# when empty, never PREFIX's shared ones (bin, share/man/man1...).
+uninstall:
+	rm -f $(addprefix $(D)/,$(INSTALLED))
+	rm -rf $(D)/lib/gort/kernel
+	rmdir $(addprefix $(D)/,$(INSTALLED_DIRS)) 2>/dev/null || true
 
 clean:
 	rm -rf build lib
 
-.PHONY: all setup demo samples check test soak bench install clean
+.PHONY: all setup demo samples check test soak bench install uninstall clean
 .SECONDARY:

@@ -836,7 +836,7 @@ g *newproc(void (*fn)(void *), void *arg, uintptr_t callerpc, bool issystem)
 	return newproc1(fn, arg, callerpc, issystem, !atomic_load(&mainStarted) && sched.goidgen == 0);
 }
 
-int64_t go(void (*fn)(void *), void *arg)
+int64_t gort_go(void (*fn)(void *), void *arg)
 {
 	g *gp = getg();
 	/* As in Go, a programming error rather than a condition to handle. */
@@ -844,7 +844,7 @@ int64_t go(void (*fn)(void *), void *arg)
 		fatal("go of nil func value");
 	if (!gp || !gp->m || !gp->m->p || gp == gp->m->g0) {
 		/* A thread of the program's own (pthread_create) has no P to put
-		   the goroutine on: the global queue takes it. */
+		   the goroutine on, and no goroutine to be its creator. */
 		errno = EPERM;
 		return -1;
 	}
