@@ -181,6 +181,10 @@ setup:
 	[ -f /usr/include/criterion/criterion.h ] || need="$$need libcriterion-dev"; \
 	command -v gcc >/dev/null || need="$$need gcc"; \
 	command -v gdb >/dev/null || need="$$need gdb"; \
+	command -v g++ >/dev/null || need="$$need g++"; \
+	command -v pkg-config >/dev/null || need="$$need pkgconf"; \
+	command -v man >/dev/null || need="$$need man-db"; \
+	command -v nroff >/dev/null || need="$$need groff-base"; \
 	[ -d /usr/include/linux ] || need="$$need linux-libc-dev"; \
 	command -v valgrind >/dev/null && [ -f /usr/include/valgrind/valgrind.h ] || need="$$need valgrind"; \
 	if [ -n "$$need" ]; then \
