@@ -213,7 +213,8 @@ soak: setup all
 bench: setup all
 	./bench/run.sh
 
-# The installed tree: gortcc finds the rest next to itself
+# The installed tree: the manual pages (man/, in roff) and docs/ with it;
+# gortcc finds the rest next to itself
 # (PREFIX/lib/gort), so the tree may be moved; gort-prefix.specs, for
 # pkg-config users who run cc itself, has PREFIX written in. The header is
 # PREFIX/include/gort/gort.h; lib/gort/include/gort links to its directory
@@ -222,15 +223,17 @@ bench: setup all
 MAN1 := $(wildcard man/*.1)
 MAN3 := $(wildcard man/*.3)
 MAN7 := $(wildcard man/*.7)
+DOCS := $(wildcard docs/*.md)
 INSTALLED := bin/gortcc include/gort/gort.h $(LIBS:lib/%=lib/gort/%) lib/gort/gort-prefix.specs \
 	lib/gort/include/gort lib/pkgconfig/gort.pc \
-	$(MAN1:man/%=share/man/man1/%) $(MAN3:man/%=share/man/man3/%) $(MAN7:man/%=share/man/man7/%)
-INSTALLED_DIRS := lib/gort/kernel lib/gort/include lib/gort include/gort
+	$(MAN1:man/%=share/man/man1/%) $(MAN3:man/%=share/man/man3/%) $(MAN7:man/%=share/man/man7/%) \
+	$(DOCS:docs/%=share/doc/gort/%)
+INSTALLED_DIRS := lib/gort/kernel lib/gort/include lib/gort include/gort share/doc/gort
 D := $(DESTDIR)$(PREFIX)
 
 install: all
 	install -d $(D)/bin $(D)/lib/gort/include $(D)/include/gort $(D)/lib/pkgconfig \
-		$(D)/share/man/man1 $(D)/share/man/man3 $(D)/share/man/man7
+		$(D)/share/man/man1 $(D)/share/man/man3 $(D)/share/man/man7 $(D)/share/doc/gort
 	install -m 755 bin/gortcc $(D)/bin/gortcc
 	install -m 644 $(LIBS) $(D)/lib/gort/
 	install -m 644 include/gort.h $(D)/include/gort/gort.h
@@ -241,6 +244,7 @@ install: all
 	$(if $(MAN1),install -m 644 $(MAN1) $(D)/share/man/man1/)
 	$(if $(MAN3),install -m 644 $(MAN3) $(D)/share/man/man3/)
 	$(if $(MAN7),install -m 644 $(MAN7) $(D)/share/man/man7/)
+	install -m 644 $(DOCS) $(D)/share/doc/gort/
 	rm -rf $(D)/lib/gort/kernel
 	cp -R -P lib/kernel $(D)/lib/gort/kernel
 

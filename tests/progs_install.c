@@ -137,3 +137,22 @@ Test(install, uninstall_leaves_no_file)
 	cr_expect_str_eq(r.out, "", "left behind:\n%s", r.out);
 	run_free(&r);
 }
+
+/* gortcc(1), gort(7) and a page in section 3 for every function gort.h
+   declares, each rendered by man without a warning. */
+Test(install, man_pages_for_everything_render_clean)
+{
+	install();
+	struct run r = sh(
+		"cd inst/share/man && "
+		"for f in $(grep -o 'gort_[a-z_]*(' ../../include/gort/gort.h | tr -d '(' | sort -u) go; do "
+		"  test -f man3/$f.3 || echo \"no page for $f\"; done; "
+		"test -f man1/gortcc.1 || echo 'no gortcc(1)'; test -f man7/gort.7 || echo 'no gort(7)'; "
+		"for p in man1/* man3/* man7/*; do "
+		"  MANROFFSEQ= MANWIDTH=80 man --warnings -l $p 2>&1 >/dev/null | sed \"s|^|$p: |\"; "
+		"  MANWIDTH=80 man -l $p 2>/dev/null | grep -q '^NAME' || echo \"$p: no NAME\"; done");
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out, "", "%s", r.out);
+	cr_expect_str_eq(r.err, "");
+	run_free(&r);
+}
