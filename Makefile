@@ -3,7 +3,8 @@
 #   make          build lib/libgort.a, lib/crt0.o, bin/gortcc (+ lib/gort.specs, lib/linker.ld,
 #                 lib/kernel: the kernel's own headers, <linux/...> and <asm/...>)
 #   make demo     install what is missing, build, compile samples/hello.c with gortcc, run it
-#   make test     install what is missing, build, run every test
+#   make test     install what is missing, build, run every test (and make doccheck)
+#   make doccheck the docs and comments cite only files and functions that exist
 #   make bench    the same workloads in Go and in gort C, side by side
 #   make install PREFIX=/dir
 #   make uninstall PREFIX=/dir
@@ -198,8 +199,12 @@ demo: setup all build/samples/hello
 
 samples: $(SAMPLES)
 
+# The docs and comments cite only files and functions that exist.
+doccheck:
+	./tests/doccheck.sh
+
 check: all $(PROGS) $(FILELINE_VARIANTS) $(SAMPLES) $(CRIT_BINS)
-	@fail=0; for t in $(CRIT_BINS); do \
+	@fail=0; ./tests/doccheck.sh || fail=1; for t in $(CRIT_BINS); do \
 		echo "== $$t"; GORT_BUILD=build ./$$t --jobs 2 || fail=1; \
 	done; \
 	echo; [ $$fail = 0 ] && echo "all test binaries passed" || { echo "some test binaries failed"; exit 1; }
@@ -258,5 +263,5 @@ uninstall:
 clean:
 	rm -rf build lib
 
-.PHONY: all setup demo samples check test soak bench install uninstall clean
+.PHONY: all setup demo samples doccheck check test soak bench install uninstall clean
 .SECONDARY:

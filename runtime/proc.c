@@ -1290,8 +1290,9 @@ void injectglist(g *list)
 			startm(0, false);
 		return;
 	}
-	/* Keep what one P can run, give the rest to idle Ps via the global
-	   queue (all of it, while main is alone: gostarted). */
+	/* One G per idle P goes to the global queue, with an M started for
+	   each; the rest stay on this P's local queue (all of them while main
+	   is alone: gostarted). */
 	int32_t npidle = atomic_load_explicit(&gostarted, memory_order_relaxed) ? atomic_load(&sched.npidle) : 0;
 	g *glob = list, *globtail = 0;
 	int32_t nglob = 0;

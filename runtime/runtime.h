@@ -3,8 +3,11 @@
  *
  * Some notes on locking
  * - sched.lock guards the global run queue, the idle M and idle P lists and
- *   the counters next to them in struct schedt. It is a leaf lock except that
- *   allglock may be taken inside it.
+ *   the counters next to them in struct schedt. It is not a leaf: under it
+ *   procresize (startTheWorld) takes allplock, sched.gflock, the Ps'
+ *   timerslock and stack.c's poollock; sysmon's stack cache flush takes
+ *   poollock; allglock may be taken inside it too. None of those takes
+ *   sched.lock.
  * - A P's local run queue is lock-free: only the owner P writes runqtail,
  *   any M may advance runqhead with a CAS when it steals.
  * - A P's timer heap is guarded by pp->timerslock (time.c).
@@ -13,9 +16,13 @@
  *   has been saved, so a waker can never run a goroutine that is still on
  *   its own stack.
  * - No runtime lock is held across a context switch.
+ * - lock() does not count in m->locks (Go's lock2 does): m->locks > 0 marks
+ *   a section that must not be preempted nor switched away from (newproc,
+ *   stopTheWorld, a fatal error), entered explicitly.
  *
- * Pointer lifetimes: a G is never freed; a dead G goes to a free list with
- * its stack and is reused by newproc. Ms and Ps are never freed either.
+ * Pointer lifetimes: a G is never freed; a dead G gives its stack back
+ * (gfput calls stackfree) and goes to a free list, where newproc finds it
+ * and gives it a new stack. Ms and Ps are never freed either.
  */
 #ifndef GORT_RUNTIME_H
 #define GORT_RUNTIME_H
@@ -57,8 +64,9 @@ enum gstatus {
 	Grunning,   /* running user code on an M with a P */
 	Gsyscall,   /* in a system call, on an M, owns no P's time */
 	Gwaiting,   /* parked: channel, timer, mutex, netpoll */
-	Gdead,      /* exited; on a free list with its stack */
-	Gpreempted, /* stopped by preemption, waiting for its P to be retaken */
+	Gdead,      /* exited; on a free list, its stack given back */
+	Gpreempted, /* never set: a preempted G is Grunnable on the global queue
+	               (gopreempt_m); kept for Go's numbering, as the gdb script */
 };
 
 /* Why a goroutine is Gwaiting (Go's waitReason): gopark stores one byte,
@@ -164,7 +172,7 @@ struct m {
 	m *schedlink;             /* sched.midle list */
 	m *alllink;
 	int tid;                  /* kernel thread id */
-	int locks;                /* > 0: do not preempt */
+	int locks;                /* > 0: do not preempt or switch (not counted by lock()) */
 	uint64_t fastrand;
 	bool (*waitunlockf)(g *, void *); /* gopark's unlock, run on g0 */
 	void *waitlock;
@@ -496,10 +504,14 @@ hidden void fmt(char *buf, size_t size, const char *f, ...) __attribute__((forma
 
 /* sysmon.c */
 hidden void sysmon(void);
+hidden void wakesysmon(void);
+
+/* proc.c: the preempted goroutine's way to the global queue */
+hidden void gopreempt_m(g *gp);
+
+/* signal.c: preemption requests, the text fences, signals */
 hidden void preemptone(p *pp);
 hidden void preemptall(void);
-hidden void wakesysmon(void);
-hidden void gopreempt_m(g *gp);
 /* Is pc in the program's own text, where a goroutine may be stopped
    (neither the runtime's nor libc's, as linker.ld fences them)? */
 hidden bool usertext(uintptr_t pc);
