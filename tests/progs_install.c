@@ -45,7 +45,7 @@ static struct run sh(const char *cmd)
 
 static void install(void)
 {
-	struct run r = sh("make -s -C \"$TREE\" install PREFIX=$PWD/inst");
+	struct run r = sh("MAKEFLAGS= MAKELEVEL= make -s -C \"$TREE\" install PREFIX=$PWD/inst");
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 	run_free(&r);
 }
@@ -132,7 +132,7 @@ Test(install, uninstall_leaves_no_file)
 	install();
 	struct run r = sh("test -f inst/bin/gortcc && test -f inst/include/gort/gort.h && "
 	                  "test -f inst/lib/pkgconfig/gort.pc && "
-	                  "make -s -C \"$TREE\" uninstall PREFIX=$PWD/inst && find inst ! -type d");
+	                  "MAKEFLAGS= MAKELEVEL= make -s -C \"$TREE\" uninstall PREFIX=$PWD/inst && find inst ! -type d");
 	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
 	cr_expect_str_eq(r.out, "", "left behind:\n%s", r.out);
 	run_free(&r);
