@@ -47,6 +47,12 @@ RT_OBJS := $(RT_SRCS:%.c=build/obj/%.o) $(RT_ASM:%.S=build/obj/%.o)
 HDRS := $(wildcard runtime/*.h) $(wildcard libc-shim/*.h) include/gort.h
 
 LIBS := lib/libgort.a lib/libgort-debug.a lib/crt0.o lib/gort.specs lib/linker.ld
+# The checking runtime (runtime/lockrank.c): the -g runtime built with
+# -DGORT_LOCKRANK, in lib/lockrank/ with links to the rest of lib/;
+# gortcc links it when GORT_LOCKRANK=1. Not installed.
+LOCKRANK_OBJS := $(RT_OBJS:build/obj/%=build/lockrank/obj/%) build/lockrank/obj/runtime/dwarfline.o \
+	build/lockrank/obj/libc-shim/vgheap.o
+LOCKRANK_LIB := lib/lockrank/libgort.a
 PROG_SRCS := $(wildcard tests/prog/*.c)
 PROGS := $(PROG_SRCS:tests/prog/%.c=build/tests/prog/%)
 SAMPLE_SRCS := $(wildcard samples/*.c)
@@ -72,6 +78,30 @@ build/obj/runtime/gdbscript.o: runtime/gort-gdb.py
 build/obj/%.o: %.S runtime/asm.h
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(RTFLAGS) -c $< -o $@
+
+build/lockrank/obj/%.o: %.c $(HDRS) | build/vginc
+	@mkdir -p $(dir $@)
+	$(MUSLCC) $(RTFLAGS) -DGORT_LOCKRANK -c $< -o $@
+
+build/lockrank/obj/runtime/gdbscript.o: runtime/gort-gdb.py
+
+build/lockrank/obj/%.o: %.S runtime/asm.h
+	@mkdir -p $(dir $@)
+	$(MUSLCC) $(RTFLAGS) -DGORT_LOCKRANK -c $< -o $@
+
+build/lockrank/gort-all.o: $(LOCKRANK_OBJS)
+	ld -r -o $@ $^
+
+build/lockrank/gort.o: build/lockrank/gort-all.o build/gort.keep
+	objcopy --keep-global-symbols=build/gort.keep $< $@
+
+# Both names, so that gortcc finds it with -g and without.
+$(LOCKRANK_LIB): build/lockrank/gort.o $(LIBS) lib/kernel lib/include
+	@mkdir -p lib/lockrank
+	rm -f $@ lib/lockrank/libgort-debug.a
+	ar rcs $@ $<
+	ln -sfn libgort.a lib/lockrank/libgort-debug.a
+	for f in crt0.o gort.specs linker.ld kernel include; do ln -sfn ../$$f lib/lockrank/$$f; done
 
 # The runtime is one relocatable object whose only global symbols are the
 # public API (gort_*), the musl symbols it overrides (any name musl's
@@ -144,6 +174,15 @@ build/tests/prog/trace_fileline-dwarf4: tests/prog/trace_fileline.c $(LIBS) $(GO
 	@mkdir -p $(dir $@)
 	$(GORTCC) $(WARN) $(CFLAGS) -gdwarf-4 -D_GNU_SOURCE -o $@ $<
 
+# The whole-program tests once more, against the checking runtime.
+build/lockrank/tests/prog/%: tests/prog/%.c $(wildcard tests/prog/*.h) $(LOCKRANK_LIB) $(GORTCC)
+	@mkdir -p $(dir $@)
+	GORT_LOCKRANK=1 $(GORTCC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -o $@ $<
+
+build/lockrank/samples/%: samples/%.c $(LOCKRANK_LIB) $(GORTCC)
+	@mkdir -p $(dir $@)
+	GORT_LOCKRANK=1 $(GORTCC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -o $@ $<
+
 build/samples/%: samples/%.c $(LIBS) $(GORTCC)
 	@mkdir -p $(dir $@)
 	$(GORTCC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -o $@ $<
@@ -203,9 +242,17 @@ samples: $(SAMPLES)
 doccheck:
 	./tests/doccheck.sh
 
-check: all $(PROGS) $(FILELINE_VARIANTS) $(SAMPLES) $(CRIT_BINS)
+# The scheduler's, channels', I/O's and threads' whole-program tests also
+# run against the checking runtime (GORT_BUILD=build/lockrank).
+LOCKRANK_SUITES := $(addprefix build/tests/progs_,boot chan sync io thread)
+LOCKRANK_PROGS := $(PROG_SRCS:tests/prog/%.c=build/lockrank/tests/prog/%) $(SAMPLES:build/%=build/lockrank/%)
+
+check: all $(PROGS) $(FILELINE_VARIANTS) $(SAMPLES) $(CRIT_BINS) $(LOCKRANK_PROGS)
 	@fail=0; ./tests/doccheck.sh || fail=1; for t in $(CRIT_BINS); do \
 		echo "== $$t"; GORT_BUILD=build ./$$t --jobs 2 || fail=1; \
+	done; \
+	for t in $(LOCKRANK_SUITES); do \
+		echo "== $$t (lock ranks checked)"; GORT_BUILD=build/lockrank ./$$t --jobs 2 || fail=1; \
 	done; \
 	echo; [ $$fail = 0 ] && echo "all test binaries passed" || { echo "some test binaries failed"; exit 1; }
 

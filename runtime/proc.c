@@ -570,6 +570,7 @@ p *procresize(int32_t nprocs)
 		if (!pp)
 			outofmemory(sizeof *pp);
 		pp->id = i;
+		lockinit(&pp->timerslock, lockRankTimers);
 		atomic_store(&pp->status, Pgcstop);
 		allp[i] = pp;
 	}
@@ -657,6 +658,10 @@ void schedinit(void)
 	m0.tid = gettid_();
 	g0_m0.goid = -1;
 	atomic_store(&g0_m0.atomicstatus, Grunning);
+	lockinit(&sched.lock, lockRankSched);
+	lockinit(&allplock, lockRankAllp);
+	lockinit(&sched.gflock, lockRankGfree);
+	lockinit(&allglock, lockRankAllg);
 	mcommoninit(&m0, -1);
 	stackinit();
 	signalsinit();

@@ -40,10 +40,47 @@ typedef struct g g;
 typedef struct m m;
 typedef struct p p;
 
-/* Runtime lock: a futex word, spins briefly, then sleeps (Go's lock_futex.go). */
+/* Runtime lock: a futex word, spins briefly, then sleeps (Go's lock_futex.go).
+   The checking runtime (GORT_LOCKRANK, lockrank.c) gives each its rank. */
 typedef struct mutex {
 	_Atomic uint32_t key;
+#ifdef GORT_LOCKRANK
+	uint32_t rank;
+#endif
 } mutex;
+
+/* The runtime's lock order, outer first (Go's lockrank.go): a lock may be
+   taken only while every lock the M holds ranks below it. Channel locks
+   (a select takes its channels' in address order) and timerslock
+   (timersmove holds two Ps') may be held with another of their rank. A lock
+   of rank lockRankNone is not checked. lockrank.c checks the order in the
+   checking runtime; lockinit records a lock's rank there and does nothing
+   in the others. The leaf locks taken with nothing else held (signal.c's
+   sigmasklock, netpoll's pdlock and initlock) are left unranked. */
+enum lockrank {
+	lockRankNone,
+	lockRankHchan,       /* chan.c: a channel's lock */
+	lockRankRoot,        /* sema.c: a semaphore root */
+	lockRankSched,       /* sched.lock */
+	lockRankAllp,        /* allplock */
+	lockRankGfree,       /* sched.gflock */
+	lockRankTimers,      /* a P's timerslock */
+	lockRankArena,       /* stack.c: arenalock */
+	lockRankPool,        /* stack.c: poollock */
+	lockRankAllg,        /* allglock */
+	lockRankCount
+};
+#ifdef GORT_LOCKRANK
+static inline void lockinit(mutex *l, enum lockrank rank)
+{
+	l->rank = rank;
+}
+#else
+static inline void lockinit(mutex *l, enum lockrank rank)
+{
+	(void)l, (void)rank;
+}
+#endif
 
 /* One-shot sleep/wakeup for Ms (Go's note): notewakeup once, noteclear to reuse. */
 typedef struct note {
@@ -180,6 +217,10 @@ struct m {
 	void *gsignal;            /* signal stack memory */
 	uint32_t sigmaskgen;      /* the program's mask this thread has applied (signal.c); 0 none */
 	g *lockedg;               /* the G locked to this M (gort_lockosthread), or NULL */
+#ifdef GORT_LOCKRANK
+	mutex *held[16];          /* the ranked locks it holds, in order taken (lockrank.c) */
+	int nheld;
+#endif
 };
 
 enum pstatus {
@@ -386,6 +427,12 @@ hidden g *globrunqget(p *pp, int32_t max);
 /* lock_futex.c */
 hidden void lock(mutex *l);
 hidden void unlock(mutex *l);
+#ifdef GORT_LOCKRANK
+/* lockrank.c */
+hidden void lockrankacquire(mutex *l);
+hidden void lockrankheld(mutex *l);
+hidden void lockrankrelease(mutex *l);
+#endif
 hidden void noteclear(note *n);
 hidden void notewakeup(note *n);
 hidden void notesleep(note *n);

@@ -55,7 +55,9 @@ static struct {
 
 static semaRoot *rootFor(uint32_t *addr)
 {
-	return &semtable[((uintptr_t)addr >> 3) % SEMTABSZ].root;
+	semaRoot *root = &semtable[((uintptr_t)addr >> 3) % SEMTABSZ].root;
+	lockinit(&root->lock, lockRankRoot);  /* the checking runtime's; nothing in the others */
+	return root;
 }
 
 static bool cansemacquire(uint32_t *addr)
