@@ -416,7 +416,6 @@ static inline uint32_t runqlen(p *pp)
 	return atomic_load_explicit(&pp->runqtail, memory_order_relaxed) -
 	       runqheadidx(atomic_load_explicit(&pp->runqhead, memory_order_relaxed));
 }
-hidden uint32_t runqsteal(p *pp, p *victim, bool stealRunNextG, g **out);
 hidden g *runqstealinto(p *pp, p *victim, bool stealRunNextG);
 hidden int runqdrain(p *pp, g **head, g **tail);
 hidden void globrunqput(g *gp);
