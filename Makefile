@@ -3,14 +3,17 @@
 #   make          build lib/libgort.a, lib/crt0.o, bin/gortcc (+ lib/gort.specs, lib/linker.ld,
 #                 lib/kernel: the kernel's own headers, <linux/...> and <asm/...>)
 #   make demo     install what is missing, build, compile samples/hello.c with gortcc, run it
-#   make test     install what is missing, build, run every test
+#   make test     install what is missing, build, run every test (and make doccheck)
+#   make doccheck the docs and comments cite only files and functions that exist
 #   make bench    the same workloads in Go and in gort C, side by side
 #   make install PREFIX=/dir
+#   make uninstall PREFIX=/dir
 
 PREFIX ?= /usr/local
 HOSTCC ?= gcc
 MUSLCC ?= musl-gcc
 MUSL_LIBDIR ?= /usr/lib/x86_64-linux-musl
+MUSL_INCDIR ?= /usr/include/x86_64-linux-musl
 # The Linux UAPI headers (Debian's linux-libc-dev): libc-neutral, so gortcc
 # offers them after musl's own, as Alpine's musl toolchain does; glibc's
 # headers beside them in /usr/include stay out of sight.
@@ -44,6 +47,12 @@ RT_OBJS := $(RT_SRCS:%.c=build/obj/%.o) $(RT_ASM:%.S=build/obj/%.o)
 HDRS := $(wildcard runtime/*.h) $(wildcard libc-shim/*.h) include/gort.h
 
 LIBS := lib/libgort.a lib/libgort-debug.a lib/crt0.o lib/gort.specs lib/linker.ld
+# The checking runtime (runtime/lockrank.c): the -g runtime built with
+# -DGORT_LOCKRANK, in lib/lockrank/ with links to the rest of lib/;
+# gortcc links it when GORT_LOCKRANK=1. Not installed.
+LOCKRANK_OBJS := $(RT_OBJS:build/obj/%=build/lockrank/obj/%) build/lockrank/obj/runtime/dwarfline.o \
+	build/lockrank/obj/libc-shim/vgheap.o
+LOCKRANK_LIB := lib/lockrank/libgort.a
 PROG_SRCS := $(wildcard tests/prog/*.c)
 PROGS := $(PROG_SRCS:tests/prog/%.c=build/tests/prog/%)
 SAMPLE_SRCS := $(wildcard samples/*.c)
@@ -57,7 +66,7 @@ CRIT_UNIT_SRCS := $(filter-out tests/harness.c tests/unit_support.c $(CRIT_PROG_
 UNIT_RT := runtime/runq.c runtime/lock_futex.c runtime/os_linux.c runtime/stack.c runtime/dwarfline.c runtime/valgrind.c tests/unit_support.c
 CRIT_BINS := $(CRIT_UNIT_SRCS:tests/%.c=build/tests/unit_%) $(CRIT_PROG_SRCS:tests/%.c=build/tests/%)
 
-all: $(LIBS) lib/kernel $(GORTCC)
+all: $(LIBS) lib/kernel lib/include $(GORTCC)
 
 build/obj/%.o: %.c $(HDRS) | build/vginc
 	@mkdir -p $(dir $@)
@@ -70,14 +79,38 @@ build/obj/%.o: %.S runtime/asm.h
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(RTFLAGS) -c $< -o $@
 
+build/lockrank/obj/%.o: %.c $(HDRS) | build/vginc
+	@mkdir -p $(dir $@)
+	$(MUSLCC) $(RTFLAGS) -DGORT_LOCKRANK -c $< -o $@
+
+build/lockrank/obj/runtime/gdbscript.o: runtime/gort-gdb.py
+
+build/lockrank/obj/%.o: %.S runtime/asm.h
+	@mkdir -p $(dir $@)
+	$(MUSLCC) $(RTFLAGS) -DGORT_LOCKRANK -c $< -o $@
+
+build/lockrank/gort-all.o: $(LOCKRANK_OBJS)
+	ld -r -o $@ $^
+
+build/lockrank/gort.o: build/lockrank/gort-all.o build/gort.keep
+	objcopy --keep-global-symbols=build/gort.keep $< $@
+
+# Both names, so that gortcc finds it with -g and without.
+$(LOCKRANK_LIB): build/lockrank/gort.o $(LIBS) lib/kernel lib/include
+	@mkdir -p lib/lockrank
+	rm -f $@ lib/lockrank/libgort-debug.a
+	ar rcs $@ $<
+	ln -sfn libgort.a lib/lockrank/libgort-debug.a
+	for f in crt0.o gort.specs linker.ld kernel include; do ln -sfn ../$$f lib/lockrank/$$f; done
+
 # The runtime is one relocatable object whose only global symbols are the
-# public API (go, gort_*), the musl symbols it overrides (any name musl's
+# public API (gort_*), the musl symbols it overrides (any name musl's
 # libc.a defines too), the __wrap_ functions gort.specs's --wrap names, and
 # rt0_go for crt0.o: the rest is made local, so a
 # program may have its own lock(), fatal() or schedule(). Local symbols stay
 # in the symbol table for tracebacks.
 build/gort.keep: $(RT_OBJS) build/gort-all.o
-	{ echo go; echo rt0_go; \
+	{ echo rt0_go; \
 	  nm -g --defined-only build/gort-all.o | awk 'NF == 3 { print $$3 }' | sort -u > $@.ours; \
 	  nm -g --defined-only $(MUSL_LIBDIR)/libc.a 2>/dev/null | awk 'NF == 3 { print $$3 }' | sort -u > $@.musl; \
 	  grep -E '^(gort_|__wrap_)' $@.ours; comm -12 $@.ours $@.musl; } > $@
@@ -141,6 +174,15 @@ build/tests/prog/trace_fileline-dwarf4: tests/prog/trace_fileline.c $(LIBS) $(GO
 	@mkdir -p $(dir $@)
 	$(GORTCC) $(WARN) $(CFLAGS) -gdwarf-4 -D_GNU_SOURCE -o $@ $<
 
+# The whole-program tests once more, against the checking runtime.
+build/lockrank/tests/prog/%: tests/prog/%.c $(wildcard tests/prog/*.h) $(LOCKRANK_LIB) $(GORTCC)
+	@mkdir -p $(dir $@)
+	GORT_LOCKRANK=1 $(GORTCC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -o $@ $<
+
+build/lockrank/samples/%: samples/%.c $(LOCKRANK_LIB) $(GORTCC)
+	@mkdir -p $(dir $@)
+	GORT_LOCKRANK=1 $(GORTCC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -o $@ $<
+
 build/samples/%: samples/%.c $(LIBS) $(GORTCC)
 	@mkdir -p $(dir $@)
 	$(GORTCC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -o $@ $<
@@ -156,6 +198,10 @@ build/tests/progs_%: tests/progs_%.c tests/harness.c tests/harness.h
 build/vginc:
 	@[ -f $(VALGRIND_INCDIR)/valgrind.h ] || { echo "no $(VALGRIND_INCDIR)/valgrind.h: run make setup (valgrind)" >&2; exit 1; }
 	@mkdir -p $@.tmp && ln -sfn $(VALGRIND_INCDIR) $@.tmp/valgrind && rm -rf $@ && mv $@.tmp $@
+
+# <gort/gort.h> in the tree: lib/include/gort is include/.
+lib/include:
+	@mkdir -p $@.tmp && ln -sfn ../../include $@.tmp/gort && rm -rf $@ && mv $@.tmp $@
 
 # Links, not copies: the headers stay those of the machine's kernel package.
 lib/kernel:
@@ -176,6 +222,10 @@ setup:
 	command -v gcc >/dev/null || need="$$need gcc"; \
 	command -v gdb >/dev/null || need="$$need gdb"; \
 	command -v strace >/dev/null || need="$$need strace"; \
+	command -v g++ >/dev/null || need="$$need g++"; \
+	command -v pkg-config >/dev/null || need="$$need pkgconf"; \
+	command -v man >/dev/null || need="$$need man-db"; \
+	command -v nroff >/dev/null || need="$$need groff-base"; \
 	[ -d /usr/include/linux ] || need="$$need linux-libc-dev"; \
 	command -v valgrind >/dev/null && [ -f /usr/include/valgrind/valgrind.h ] || need="$$need valgrind"; \
 	if [ -n "$$need" ]; then \
@@ -189,9 +239,21 @@ demo: setup all build/samples/hello
 
 samples: $(SAMPLES)
 
-check: all $(PROGS) $(FILELINE_VARIANTS) $(SAMPLES) $(CRIT_BINS)
-	@fail=0; for t in $(CRIT_BINS); do \
+# The docs and comments cite only files and functions that exist.
+doccheck:
+	./tests/doccheck.sh
+
+# The scheduler's, channels', I/O's and threads' whole-program tests also
+# run against the checking runtime (GORT_BUILD=build/lockrank).
+LOCKRANK_SUITES := $(addprefix build/tests/progs_,boot chan sync io thread)
+LOCKRANK_PROGS := $(PROG_SRCS:tests/prog/%.c=build/lockrank/tests/prog/%) $(SAMPLES:build/%=build/lockrank/%)
+
+check: all $(PROGS) $(FILELINE_VARIANTS) $(SAMPLES) $(CRIT_BINS) $(LOCKRANK_PROGS)
+	@fail=0; ./tests/doccheck.sh || fail=1; for t in $(CRIT_BINS); do \
 		echo "== $$t"; GORT_BUILD=build ./$$t --jobs 2 || fail=1; \
+	done; \
+	for t in $(LOCKRANK_SUITES); do \
+		echo "== $$t (lock ranks checked)"; GORT_BUILD=build/lockrank ./$$t --jobs 2 || fail=1; \
 	done; \
 	echo; [ $$fail = 0 ] && echo "all test binaries passed" || { echo "some test binaries failed"; exit 1; }
 
@@ -204,16 +266,50 @@ soak: setup all
 bench: setup all
 	./bench/run.sh
 
+# The installed tree: the manual pages (man/, in roff) and docs/ with it;
+# gortcc finds the rest next to itself
+# (PREFIX/lib/gort), so the tree may be moved; gort-prefix.specs, for
+# pkg-config users who run cc itself, has PREFIX written in. The header is
+# PREFIX/include/gort/gort.h; lib/gort/include/gort links to its directory
+# so that gortcc finds <gort/gort.h> without offering the rest of
+# PREFIX/include.
+MAN1 := $(wildcard man/*.1)
+MAN3 := $(wildcard man/*.3)
+MAN7 := $(wildcard man/*.7)
+DOCS := $(wildcard docs/*.md)
+INSTALLED := bin/gortcc include/gort/gort.h $(LIBS:lib/%=lib/gort/%) lib/gort/gort-prefix.specs \
+	lib/gort/include/gort lib/pkgconfig/gort.pc \
+	$(MAN1:man/%=share/man/man1/%) $(MAN3:man/%=share/man/man3/%) $(MAN7:man/%=share/man/man7/%) \
+	$(DOCS:docs/%=share/doc/gort/%)
+INSTALLED_DIRS := lib/gort/kernel lib/gort/include lib/gort include/gort share/doc/gort
+D := $(DESTDIR)$(PREFIX)
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/gort $(DESTDIR)$(PREFIX)/include/gort
-	install -m 755 bin/gortcc $(DESTDIR)$(PREFIX)/bin/gortcc
-	install -m 644 $(LIBS) $(DESTDIR)$(PREFIX)/lib/gort/
-	install -m 644 include/gort.h $(DESTDIR)$(PREFIX)/include/gort/gort.h
-	rm -rf $(DESTDIR)$(PREFIX)/lib/gort/kernel
-	cp -R -P lib/kernel $(DESTDIR)$(PREFIX)/lib/gort/kernel
+	install -d $(D)/bin $(D)/lib/gort/include $(D)/include/gort $(D)/lib/pkgconfig \
+		$(D)/share/man/man1 $(D)/share/man/man3 $(D)/share/man/man7 $(D)/share/doc/gort
+	install -m 755 bin/gortcc $(D)/bin/gortcc
+	install -m 644 $(LIBS) $(D)/lib/gort/
+	install -m 644 include/gort.h $(D)/include/gort/gort.h
+	ln -sfn ../../../include/gort $(D)/lib/gort/include/gort
+	sed 's|%:getenv(GORT_LIBDIR \([^)]*\))|$(PREFIX)/lib/gort\1|g; s|%:getenv(GORT_INCDIR \([^)]*\))|$(PREFIX)/include/gort\1|g; s|%:getenv(GORT_MUSLINC \([^)]*\))|$(MUSL_INCDIR)\1|g; s|%:getenv(GORT_MUSLLIB \([^)]*\))|$(MUSL_LIBDIR)\1|g' \
+		crt/gort.specs > $(D)/lib/gort/gort-prefix.specs
+	sed 's|@PREFIX@|$(PREFIX)|g' crt/gort.pc.in > $(D)/lib/pkgconfig/gort.pc
+	$(if $(MAN1),install -m 644 $(MAN1) $(D)/share/man/man1/)
+	$(if $(MAN3),install -m 644 $(MAN3) $(D)/share/man/man3/)
+	$(if $(MAN7),install -m 644 $(MAN7) $(D)/share/man/man7/)
+	install -m 644 $(DOCS) $(D)/share/doc/gort/
+	rm -rf $(D)/lib/gort/kernel
+	cp -R -P lib/kernel $(D)/lib/gort/kernel
+
+# Removes what install put there and nothing else: gort's own directories
+# when empty, never PREFIX's shared ones (bin, share/man/man1...).
+uninstall:
+	rm -f $(addprefix $(D)/,$(INSTALLED))
+	rm -rf $(D)/lib/gort/kernel
+	rmdir $(addprefix $(D)/,$(INSTALLED_DIRS)) 2>/dev/null || true
 
 clean:
 	rm -rf build lib
 
-.PHONY: all setup demo samples check test soak bench install clean
+.PHONY: all setup demo samples doccheck check test soak bench install uninstall clean
 .SECONDARY:

@@ -1,5 +1,7 @@
 /*
- * switch.S: goroutine context switch (Go's asm_amd64.s: mcall, gogo, goexit).
+ * switch.S: goroutine context switch (Go's asm_amd64.s): mcall, gogo, and
+ * gostartfn, the first frame of every goroutine, which ends in proc.c's
+ * goexit1 when its function returns.
  *
  * A switched-out goroutine keeps its state on its own stack, below the
  * return address of the call that switched:

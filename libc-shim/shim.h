@@ -4,7 +4,8 @@
  * Every wrapper asks one question first: is the caller a goroutine that
  * may block here? Only then does it park the goroutine or run the call
  * between entersyscall and exitsyscall. Anything else (a thread of the
- * program's own, the scheduler on g0, the runtime holding m->locks, a
+ * program's own, the scheduler on g0, the runtime in a section marked by
+ * m->locks (which lock() does not count), a
  * signal handler on the alternate stack, the child of a fork) gets what
  * plain musl would have done.
  */

@@ -32,6 +32,7 @@ gort_chan *gort_chan_make(size_t elem_size, size_t cap)
 		return 0;
 	}
 	memset(c, 0, sizeof *c);
+	lockinit(&c->lock, lockRankHchan);
 	c->dataqsiz = cap;
 	c->elemsize = elem_size;
 	return c;

@@ -39,7 +39,7 @@
  * goroutine lose, as a timer's callback may still be running after
  * deltimer has returned.
  *
- * Lifetimes (spec/API.md): a channel may be freed as soon as every
+ * Lifetimes (gort.h): a channel may be freed as soon as every
  * operation on it has returned. So a goroutine woken by a partner on c does
  * not touch c again, and the partner writes everything it has to write to c
  * before goready. A woken select does relock the other channels of its

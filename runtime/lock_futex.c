@@ -31,7 +31,7 @@ void futexwakeup(_Atomic uint32_t *addr, uint32_t cnt)
 	rawsyscall6(SYS_futex, (long)addr, FUTEX_WAKE_PRIVATE, cnt, 0, 0, 0);
 }
 
-void lock(mutex *l)
+static inline __attribute__((always_inline)) void lock2(mutex *l)
 {
 	uint32_t v = UNLOCKED;
 	if (likely(atomic_compare_exchange_strong(&l->key, &v, LOCKED)))
@@ -67,13 +67,34 @@ void lock(mutex *l)
 	}
 }
 
-void unlock(mutex *l)
+static inline __attribute__((always_inline)) void unlock2(mutex *l)
 {
 	uint32_t v = atomic_exchange(&l->key, UNLOCKED);
 	if (unlikely(v == UNLOCKED))
 		throw("unlock of unlocked lock");
 	if (v == SLEEPING)
 		futexwakeup(&l->key, 1);
+}
+
+/* The checking runtime checks the order before it waits, so that an
+   inversion is reported even when it would deadlock. */
+void lock(mutex *l)
+{
+#ifdef GORT_LOCKRANK
+	lockrankacquire(l);
+#endif
+	lock2(l);
+#ifdef GORT_LOCKRANK
+	lockrankheld(l);
+#endif
+}
+
+void unlock(mutex *l)
+{
+#ifdef GORT_LOCKRANK
+	lockrankrelease(l);
+#endif
+	unlock2(l);
 }
 
 void noteclear(note *n)

@@ -8,7 +8,7 @@
  *	PD_WAIT   a goroutine is committing to park
  *	a g *     the goroutine parked waiting for readiness
  * netpollready (from netpoll, on any M) moves the word to PD_READY or wakes
- * the parked goroutine; netpollblock moves it to PD_WAIT, then to the G.
+ * the parked goroutine; netpollwait moves it to PD_WAIT, then to the G.
  */
 #ifndef GORT_NETPOLL_H
 #define GORT_NETPOLL_H
@@ -24,7 +24,7 @@ typedef struct pollDesc {
 	int fd;
 	_Atomic uintptr_t rg;
 	_Atomic uintptr_t wg;
-	_Atomic bool closing;    /* set by pollclose/unblock: waiters wake with an error */
+	_Atomic bool closing;    /* set by netpollunblock_all: waiters wake with an error */
 	_Atomic uint32_t seq;    /* bumped on reuse, guards against stale events */
 } pollDesc;
 

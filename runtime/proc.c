@@ -570,6 +570,7 @@ p *procresize(int32_t nprocs)
 		if (!pp)
 			outofmemory(sizeof *pp);
 		pp->id = i;
+		lockinit(&pp->timerslock, lockRankTimers);
 		atomic_store(&pp->status, Pgcstop);
 		allp[i] = pp;
 	}
@@ -657,6 +658,10 @@ void schedinit(void)
 	m0.tid = gettid_();
 	g0_m0.goid = -1;
 	atomic_store(&g0_m0.atomicstatus, Grunning);
+	lockinit(&sched.lock, lockRankSched);
+	lockinit(&allplock, lockRankAllp);
+	lockinit(&sched.gflock, lockRankGfree);
+	lockinit(&allglock, lockRankAllg);
 	mcommoninit(&m0, -1);
 	stackinit();
 	signalsinit();
@@ -836,7 +841,7 @@ g *newproc(void (*fn)(void *), void *arg, uintptr_t callerpc, bool issystem)
 	return newproc1(fn, arg, callerpc, issystem, !atomic_load(&mainStarted) && sched.goidgen == 0);
 }
 
-int64_t go(void (*fn)(void *), void *arg)
+int64_t gort_go(void (*fn)(void *), void *arg)
 {
 	g *gp = getg();
 	/* As in Go, a programming error rather than a condition to handle. */
@@ -844,7 +849,7 @@ int64_t go(void (*fn)(void *), void *arg)
 		fatal("go of nil func value");
 	if (!gp || !gp->m || !gp->m->p || gp == gp->m->g0) {
 		/* A thread of the program's own (pthread_create) has no P to put
-		   the goroutine on: the global queue takes it. */
+		   the goroutine on, and no goroutine to be its creator. */
 		errno = EPERM;
 		return -1;
 	}
@@ -1292,8 +1297,9 @@ void injectglist(g *list)
 			startm(0, false);
 		return;
 	}
-	/* Keep what one P can run, give the rest to idle Ps via the global
-	   queue (all of it, while main is alone: gostarted). */
+	/* One G per idle P goes to the global queue, with an M started for
+	   each; the rest stay on this P's local queue (all of them while main
+	   is alone: gostarted). */
 	int32_t npidle = atomic_load_explicit(&gostarted, memory_order_relaxed) ? atomic_load(&sched.npidle) : 0;
 	g *glob = list, *globtail = 0;
 	int32_t nglob = 0;

@@ -271,13 +271,6 @@ g *runqstealinto(p *pp, p *victim, bool stealRunNextG)
 	return gp;
 }
 
-uint32_t runqsteal(p *pp, p *victim, bool stealRunNextG, g **out)
-{
-	uint32_t before = atomic_load(&pp->runqtail);
-	*out = runqstealinto(pp, victim, stealRunNextG);
-	return *out ? atomic_load(&pp->runqtail) - before + 1 : 0;
-}
-
 /* The global queue; callers hold sched.lock. */
 void globrunqput(g *gp)
 {

@@ -3,8 +3,11 @@
  *
  * Some notes on locking
  * - sched.lock guards the global run queue, the idle M and idle P lists and
- *   the counters next to them in struct schedt. It is a leaf lock except that
- *   allglock may be taken inside it.
+ *   the counters next to them in struct schedt. It is not a leaf: under it
+ *   procresize (startTheWorld) takes allplock, sched.gflock, the Ps'
+ *   timerslock and stack.c's poollock; sysmon's stack cache flush takes
+ *   poollock; allglock may be taken inside it too. None of those takes
+ *   sched.lock.
  * - A P's local run queue is lock-free: only the owner P writes runqtail,
  *   any M may advance runqhead with a CAS when it steals.
  * - A P's timer heap is guarded by pp->timerslock (time.c).
@@ -13,9 +16,13 @@
  *   has been saved, so a waker can never run a goroutine that is still on
  *   its own stack.
  * - No runtime lock is held across a context switch.
+ * - lock() does not count in m->locks (Go's lock2 does): m->locks > 0 marks
+ *   a section that must not be preempted nor switched away from (newproc,
+ *   stopTheWorld, a fatal error), entered explicitly.
  *
- * Pointer lifetimes: a G is never freed; a dead G goes to a free list with
- * its stack and is reused by newproc. Ms and Ps are never freed either.
+ * Pointer lifetimes: a G is never freed; a dead G gives its stack back
+ * (gfput calls stackfree) and goes to a free list, where newproc finds it
+ * and gives it a new stack. Ms and Ps are never freed either.
  */
 #ifndef GORT_RUNTIME_H
 #define GORT_RUNTIME_H
@@ -33,10 +40,47 @@ typedef struct g g;
 typedef struct m m;
 typedef struct p p;
 
-/* Runtime lock: a futex word, spins briefly, then sleeps (Go's lock_futex.go). */
+/* Runtime lock: a futex word, spins briefly, then sleeps (Go's lock_futex.go).
+   The checking runtime (GORT_LOCKRANK, lockrank.c) gives each its rank. */
 typedef struct mutex {
 	_Atomic uint32_t key;
+#ifdef GORT_LOCKRANK
+	uint32_t rank;
+#endif
 } mutex;
+
+/* The runtime's lock order, outer first (Go's lockrank.go): a lock may be
+   taken only while every lock the M holds ranks below it. Channel locks
+   (a select takes its channels' in address order) and timerslock
+   (timersmove holds two Ps') may be held with another of their rank. A lock
+   of rank lockRankNone is not checked. lockrank.c checks the order in the
+   checking runtime; lockinit records a lock's rank there and does nothing
+   in the others. The leaf locks taken with nothing else held (signal.c's
+   sigmasklock, netpoll's pdlock and initlock) are left unranked. */
+enum lockrank {
+	lockRankNone,
+	lockRankHchan,       /* chan.c: a channel's lock */
+	lockRankRoot,        /* sema.c: a semaphore root */
+	lockRankSched,       /* sched.lock */
+	lockRankAllp,        /* allplock */
+	lockRankGfree,       /* sched.gflock */
+	lockRankTimers,      /* a P's timerslock */
+	lockRankArena,       /* stack.c: arenalock */
+	lockRankPool,        /* stack.c: poollock */
+	lockRankAllg,        /* allglock */
+	lockRankCount
+};
+#ifdef GORT_LOCKRANK
+static inline void lockinit(mutex *l, enum lockrank rank)
+{
+	l->rank = rank;
+}
+#else
+static inline void lockinit(mutex *l, enum lockrank rank)
+{
+	(void)l, (void)rank;
+}
+#endif
 
 /* One-shot sleep/wakeup for Ms (Go's note): notewakeup once, noteclear to reuse. */
 typedef struct note {
@@ -57,8 +101,9 @@ enum gstatus {
 	Grunning,   /* running user code on an M with a P */
 	Gsyscall,   /* in a system call, on an M, owns no P's time */
 	Gwaiting,   /* parked: channel, timer, mutex, netpoll */
-	Gdead,      /* exited; on a free list with its stack */
-	Gpreempted, /* stopped by preemption, waiting for its P to be retaken */
+	Gdead,      /* exited; on a free list, its stack given back */
+	Gpreempted, /* never set: a preempted G is Grunnable on the global queue
+	               (gopreempt_m); kept for Go's numbering, as the gdb script */
 };
 
 /* Why a goroutine is Gwaiting (Go's waitReason): gopark stores one byte,
@@ -165,7 +210,7 @@ struct m {
 	m *schedlink;             /* sched.midle list */
 	m *alllink;
 	int tid;                  /* kernel thread id */
-	int locks;                /* > 0: do not preempt */
+	int locks;                /* > 0: do not preempt or switch (not counted by lock()) */
 	uint64_t fastrand;
 	bool (*waitunlockf)(g *, void *); /* gopark's unlock, run on g0 */
 	void *waitlock;
@@ -173,6 +218,10 @@ struct m {
 	void *gsignal;            /* signal stack memory */
 	uint32_t sigmaskgen;      /* the program's mask this thread has applied (signal.c); 0 none */
 	g *lockedg;               /* the G locked to this M (gort_lockosthread), or NULL */
+#ifdef GORT_LOCKRANK
+	mutex *held[16];          /* the ranked locks it holds, in order taken (lockrank.c) */
+	int nheld;
+#endif
 };
 
 enum pstatus {
@@ -368,7 +417,6 @@ static inline uint32_t runqlen(p *pp)
 	return atomic_load_explicit(&pp->runqtail, memory_order_relaxed) -
 	       runqheadidx(atomic_load_explicit(&pp->runqhead, memory_order_relaxed));
 }
-hidden uint32_t runqsteal(p *pp, p *victim, bool stealRunNextG, g **out);
 hidden g *runqstealinto(p *pp, p *victim, bool stealRunNextG);
 hidden int runqdrain(p *pp, g **head, g **tail);
 hidden void globrunqput(g *gp);
@@ -379,6 +427,12 @@ hidden g *globrunqget(p *pp, int32_t max);
 /* lock_futex.c */
 hidden void lock(mutex *l);
 hidden void unlock(mutex *l);
+#ifdef GORT_LOCKRANK
+/* lockrank.c */
+hidden void lockrankacquire(mutex *l);
+hidden void lockrankheld(mutex *l);
+hidden void lockrankrelease(mutex *l);
+#endif
 hidden void noteclear(note *n);
 hidden void notewakeup(note *n);
 hidden void notesleep(note *n);
@@ -497,10 +551,14 @@ hidden void fmt(char *buf, size_t size, const char *f, ...) __attribute__((forma
 
 /* sysmon.c */
 hidden void sysmon(void);
+hidden void wakesysmon(void);
+
+/* proc.c: the preempted goroutine's way to the global queue */
+hidden void gopreempt_m(g *gp);
+
+/* signal.c: preemption requests, the text fences, signals */
 hidden void preemptone(p *pp);
 hidden void preemptall(void);
-hidden void wakesysmon(void);
-hidden void gopreempt_m(g *gp);
 /* Is pc in the program's own text, where a goroutine may be stopped
    (neither the runtime's nor libc's, as linker.ld fences them)? */
 hidden bool usertext(uintptr_t pc);

@@ -28,7 +28,7 @@
  * goroutine, with g NULL and elem pointing to a note on its stack, and
  * sleeps on the note; the releaser wakes it with notewakeup.
  *
- * Lifetimes (spec/API.md): semrelease1 touches *addr in its increment and,
+ * Lifetimes (gort.h): semrelease1 touches *addr in its increment and,
  * with handoff, in taking the count for the waiter it has dequeued but not
  * woken yet (whose pending lock keeps the memory alive). Everything after
  * is the root and the sudog, and the sudog is not touched after the wakeup.
@@ -55,7 +55,9 @@ static struct {
 
 static semaRoot *rootFor(uint32_t *addr)
 {
-	return &semtable[((uintptr_t)addr >> 3) % SEMTABSZ].root;
+	semaRoot *root = &semtable[((uintptr_t)addr >> 3) % SEMTABSZ].root;
+	lockinit(&root->lock, lockRankRoot);  /* the checking runtime's; nothing in the others */
+	return root;
 }
 
 static bool cansemacquire(uint32_t *addr)

@@ -45,7 +45,6 @@
 enum { SIGSTACK_SIZE = 64 << 10, PREEMPT_ROOM = 8 << 10 };
 
 void asyncPreempt(void);
-hidden void gopreempt_m(g *gp);
 
 /* Read by asm/preempt.S. */
 hidden uint64_t gort_xsave_size = 512 + 64;

@@ -162,6 +162,8 @@ static void sizestr(char *buf, size_t size, size_t n)
    once, in one line, and the program runs with the size named there. */
 void stackinit(void)
 {
+	lockinit(&arenalock, lockRankArena);
+	lockinit(&poollock, lockRankPool);
 	const char *env = gogetenv("GORTSTACK");
 	const char *why = 0;
 	size_t n = 0;

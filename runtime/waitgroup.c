@@ -7,7 +7,7 @@
  * Add with a positive delta must happen before Wait, and a group is
  * reused only after every Wait returned, or the runtime panics.
  *
- * Lifetimes (spec/API.md): a group may be freed as soon as gort_wg_wait
+ * Lifetimes (gort.h): a group may be freed as soon as gort_wg_wait
  * returned. The last gort_wg_done touches the group in its final
  * semrelease1, whose increment is the last access to *sema.
  */

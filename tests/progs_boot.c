@@ -533,7 +533,7 @@ Test(fatal, waiting_on_a_programs_own_thread_is_no_deadlock)
 /* ---- Go 1.19's runtime/crash_test.go (tests/prog/crash_gotest.c) ----
    Each scenario under every GOMAXPROCS, with Go's checks on the output
    (Go's tests read stdout and stderr together; here the fatal error's
-   part must be on stderr) and API.md's exit status 2. */
+   part must be on stderr) and gort(7)'s exit status 2. */
 
 static struct run run_crash(const char *name, int procs)
 {
@@ -586,7 +586,7 @@ Test(fatal, go_TestGoexitDeadlock_and_GoexitCrash)
 
 /* TestStackOverflow: 64 KiB frames without end in main. Go's first line
    names no goroutine ("runtime: goroutine stack exceeds 1474560-byte
-   limit"); API.md wants it named, and main's limit is its thread's. Its
+   limit"); gort names it, and main's limit is its thread's. Its
    twin runs in a goroutine of Go's SetMaxStack size (StackOverflowGoroutine):
    frames four times the guard must still meet it, not the stack below. */
 Test(stack, go_TestStackOverflow)

@@ -1,4 +1,4 @@
-/* Lifetimes (spec/API.md): gort never touches a channel after the call
+/* Lifetimes (gort.h): gort never touches a channel after the call
    that lets another goroutine see the operation complete, so the goroutine
    that sees it may free the channel at once. Each scenario frees the
    channel as soon as the API allows, takes the freed memory back with

@@ -13,8 +13,8 @@
                         sleeping (a pending timer) when main calls Goexit
      StackOverflow      unbounded recursion of 64 KiB frames in main:
                         stderr starts with "runtime: goroutine 1 stack
-                        exceeds " (Go names no goroutine there; API.md
-                        wants it named) and holds "fatal error: stack
+                        exceeds " (Go names no goroutine there; gort
+                        names it) and holds "fatal error: stack
                         overflow", "runtime: sp=" and "stack=["
      StackOverflowGoroutine
                         the same recursion in a goroutine whose stack size

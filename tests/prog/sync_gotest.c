@@ -78,7 +78,7 @@ static void waitgroup_race(void)
    32-bit machines; a C compiler aligns the member itself, so what is left
    to check is a group embedded in a struct, and (the reuse) that its
    memory may hold the next one as soon as Wait has returned, while the
-   goroutine whose Done released it may still be returning (API.md,
+   goroutine whose Done released it may still be returning (gort.h,
    Lifetimes). */
 struct X {
 	char x;

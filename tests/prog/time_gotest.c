@@ -87,7 +87,7 @@ static gort_chan *After(int64_t d)
 }
 
 /* Receive the time an After channel fired, and free the channel: its
-   goroutine's send has returned once the value is here (API.md). */
+   goroutine's send has returned once the value is here (gort.h). */
 static int64_t recvtime(gort_chan *c)
 {
 	int64_t t;
