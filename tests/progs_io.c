@@ -83,6 +83,7 @@ Test(io, close_under_a_waiter_wakes_it_with_ebadf)
 		int procs = test_procs[i];
 		struct run r = run_prog("io_close", NULL, NULL, procs, LIMIT);
 		expect_ok(r);
+		expect_out(r, "parked: 7 of 7\n");
 		cr_expect_eq(count(r.out, "read: woke ret=-1 errno=EBADF\n"), 3, "%s", r.out);
 		expect_out(r, "accept: woke ret=-1 errno=EBADF\n");
 		expect_out(r, "recv: woke ret=-1 errno=EBADF\n");
@@ -120,21 +121,19 @@ Test(io, user_nonblocking_descriptors_still_get_eagain)
 	expect_prints("io_nonblock", want);
 }
 
+/* Each blocking read seen blocked in the kernel (tests/prog/parked.h)
+   before it is woken or cancelled. */
 Test(io, wrappers_on_a_plain_pthread_behave_like_libc)
 {
-	for (int i = 0; i < 3; i++) {
-		int procs = test_procs[i];
-		struct run r = run_prog("io_pthread", NULL, NULL, procs, LIMIT);
-		expect_ok(r);
-		expect_out(r, "goroutine read: 1, F_GETFL nb=0\n");
-		expect_out(r, "pthread read on a switched pipe: 4 'late' (blocked until data)\n");
-		expect_out(r, "pthread read(-1): -1 EBADF\n");
-		expect_out(r, "pthread usleep 20ms: slept >= 20ms: 1\n");
-		expect_out(r, "pthread_cancel of a thread in read (plain pipe): cancelled\n");
-		expect_out(r, "pthread_cancel of a thread in read (switched pipe): cancelled\n");
-		expect_out(r, "goroutine read, fd closed by a pthread: -1 EBADF\n");
-		run_free(&r);
-	}
+	static const char want[] =
+		"goroutine read: 1, F_GETFL nb=0\n"
+		"pthread read on a switched pipe: 4 'late' (blocked until data)\n"
+		"pthread read(-1): -1 EBADF\n"
+		"pthread usleep 20ms: slept >= 20ms: 1\n"
+		"pthread_cancel of a thread in read (plain pipe): cancelled\n"
+		"pthread_cancel of a thread in read (switched pipe): cancelled\n"
+		"goroutine read, fd closed by a pthread: -1 EBADF\n";
+	expect_prints("io_pthread", want);
 }
 
 Test(io, sleeping_goroutines_park_and_use_no_cpu)
@@ -245,7 +244,7 @@ Test(io, handler_cuts_a_blocking_call_short)
 
 Test(io, inherited_pipes_stay_blocking)
 {
-	const char *want[] = { "child: read ab, kernel nb=0\n", "parent: kernel nb=0\n", NULL };
+	const char *want[] = { "child: both blocked 1, read ab, kernel nb=0\n", "parent: kernel nb=0\n", NULL };
 	run_ok("io_inherit", NULL, want, LIMIT);
 }
 
@@ -332,7 +331,8 @@ Test(net, poll_on_one_descriptor_parks)
 		int procs = test_procs[i];
 		struct run r = run_prog("net_poll", NULL, NULL, procs, LIMIT);
 		expect_ok(r);
-		expect_out(r, "2000 goroutines in poll: few threads 1\n");
+		expect_out(r, "2000 goroutines in poll: parked 2000, few threads 1\n");
+		cr_expect(!strstr(r.out, "never parked"), "%s", r.out);
 		expect_out(r, "woke with POLLIN and read: 2000\n");
 		expect_out(r, "timed out after >= 30ms: 2000, threads few 1\n");
 		expect_out(r, "timeout: poll returned 0 after >= 40ms: 1\n");
