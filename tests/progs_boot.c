@@ -314,6 +314,27 @@ Test(stack, parked_goroutines_within_memory_and_map_budget)
 	run_free(&r);
 }
 
+/* The path of kernels without MADV_GUARD_INSTALL (Debian 12's 6.1), forced
+   on any kernel: guards by mprotect within the max_map_count budget. An
+   overflow is still caught and named, and 100,000 parked goroutines still
+   fit the memory and map budgets, past the point where guards run out. */
+Test(stack, mprotect_fallback_catches_overflow_and_holds_many)
+{
+	const char *env[] = { "GODEBUG=stackfallback=1", NULL };
+	for (int i = 0; i < 3; i++) {
+		struct run r = run_prog("stack_overflow", NULL, env, test_procs[i], LIMIT);
+		cr_expect_eq(r.status, 2, "GOMAXPROCS=%d status %d\n%s", test_procs[i], r.status, r.err);
+		expect_err_prefix(r, "runtime: goroutine 2 stack exceeds 262144-byte limit\n");
+		expect_err(r, "fatal error: stack overflow\n\ngoroutine 2 [running]:\nrecurse(");
+		run_free(&r);
+	}
+	const char *args[] = { "parked", "100000", "splits", NULL };
+	struct run r = run_prog("stack_deep", args, env, 2, 2 * LIMIT);
+	expect_exit(r, 0, 2);
+	cr_expect_str_eq(r.out, "parked 100000\narenas split by guards: 1\n");
+	run_free(&r);
+}
+
 Test(fatal, goexit_from_main_with_nothing_left)
 {
 	for (int i = 0; i < 3; i++) {
