@@ -166,6 +166,13 @@ Test(io, blocking_system_calls_release_the_p)
 		expect_out(r, "flock: got the lock after the holder let go: 1\n");
 		expect_out(r, "pthread_mutex_lock: others ran while it blocked: 1, still blocked: 1\n");
 		expect_out(r, "pthread_mutex_lock: got it\n");
+		static const char *const multi[] = { "select", "ppoll", "epoll_wait" };
+		for (int k = 0; k < 3; k++) {
+			char want[128];
+			snprintf(want, sizeof want, "%s: others ran while it blocked: 1, still blocked: 1\n%s: woke with 1 ready\n",
+			         multi[k], multi[k]);
+			expect_out(r, want);
+		}
 		run_free(&r);
 	}
 }
@@ -376,6 +383,14 @@ Test(preempt, a_tight_loop_does_not_starve_the_others)
 			run_free(&r);
 		}
 	}
+}
+
+/* General, SSE and AVX registers survive asynchronous preemption: results
+   bit-exact with main's, and at GOMAXPROCS=1 the loops were preempted. */
+Test(preempt, registers_and_vector_state_survive_preemption)
+{
+	const char *want[] = { "bit-exact: 4 of 4, switches >= 20: 1\n", NULL };
+	run_ok("preempt_regs", NULL, want, LIMIT);
 }
 
 Test(samples, spin_finishes)
