@@ -248,13 +248,19 @@ doccheck:
 LOCKRANK_SUITES := $(addprefix build/tests/progs_,boot chan sync io thread)
 LOCKRANK_PROGS := $(PROG_SRCS:tests/prog/%.c=build/lockrank/tests/prog/%) $(SAMPLES:build/%=build/lockrank/%)
 
+# The test binaries start from a clean environment, as the programs they
+# run do (tests/harness.h): an exported GOMAXPROCS, GORTSTACK or GODEBUG
+# must not change what is tested.
+CLEANENV = env -i PATH="$$PATH" HOME="$$HOME" $${TMPDIR:+TMPDIR="$$TMPDIR"}
+
 check: all $(PROGS) $(FILELINE_VARIANTS) $(SAMPLES) $(CRIT_BINS) $(LOCKRANK_PROGS)
 	@fail=0; ./tests/doccheck.sh || fail=1; for t in $(CRIT_BINS); do \
-		echo "== $$t"; s=$$(date +%s); GORT_BUILD=build ./$$t --jobs 2 || fail=1; \
+		echo "== $$t"; s=$$(date +%s); $(CLEANENV) GORT_BUILD=build ./$$t --jobs 2 || fail=1; \
 		echo "   ($$(( $$(date +%s) - s )) s)"; \
 	done; \
 	for t in $(LOCKRANK_SUITES); do \
-		echo "== $$t (lock ranks checked)"; s=$$(date +%s); GORT_BUILD=build/lockrank ./$$t --jobs 2 || fail=1; \
+		echo "== $$t (lock ranks checked)"; s=$$(date +%s); \
+		$(CLEANENV) GORT_BUILD=build/lockrank ./$$t --jobs 2 || fail=1; \
 		echo "   ($$(( $$(date +%s) - s )) s)"; \
 	done; \
 	echo; [ $$fail = 0 ] && echo "all test binaries passed" || { echo "some test binaries failed"; exit 1; }

@@ -534,6 +534,7 @@ hidden extern int32_t debug_boottrace;
 hidden extern int32_t debug_asyncpreemptoff;
 hidden extern int32_t debug_nofsgsbase;
 hidden extern int32_t debug_gotls;      /* -1: tcb.c decides */
+hidden extern int32_t debug_stackfallback; /* stack.c as on a kernel without guard regions */
 hidden void parsedebugvars(char **envp);
 hidden void schedtrace(bool detailed);
 hidden void boottrace(const char *step, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

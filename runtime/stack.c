@@ -191,8 +191,10 @@ void stackinit(void)
 		printstr(buf);
 	}
 	/* valgrind knows neither guard regions nor process_madvise: mprotect
-	   guards, and pages faulted in one by one. */
-	if (onvalgrind)
+	   guards, and pages faulted in one by one. GODEBUG=stackfallback=1
+	   asks for the same, so that the path of kernels before 6.13 is
+	   tested on newer ones too. */
+	if (onvalgrind || debug_stackfallback)
 		guardmode = 2, batchmode = 2;
 }
 

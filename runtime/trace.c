@@ -19,6 +19,7 @@ int32_t debug_boottrace;
 int32_t debug_asyncpreemptoff;
 int32_t debug_nofsgsbase;   /* switch thread pointers with arch_prctl, as without FSGSBASE */
 int32_t debug_gotls = -1;    /* 1, 0: goroutines get thread control blocks of their own, or not */
+int32_t debug_stackfallback; /* stack guards and commits as on a kernel before 6.13 */
 
 static int64_t boottrace_t0;
 static int64_t boottrace_last;
@@ -111,6 +112,8 @@ void parsedebugvars(char **envp)
 					debug_nofsgsbase = v;
 				else if (klen == 5 && strncmp(s, "gotls", 5) == 0)
 					debug_gotls = v > 0;
+				else if (klen == 13 && strncmp(s, "stackfallback", 13) == 0)
+					debug_stackfallback = v;
 			}
 		}
 		s = end ? end + 1 : 0;

@@ -50,12 +50,49 @@ static void buf_add(struct buf *b, const char *s, size_t n)
 	b->p[b->len] = 0;
 }
 
+/* The child starts from an explicit environment, not the caller's: an
+   exported GOMAXPROCS, GORTSTACK, GODEBUG or GOTRACEBACK would otherwise
+   change what every test tests. Only what finding and running the tools
+   needs (PATH, HOME, TMPDIR) is kept, the locale is C so tools' messages
+   are the ones the tests expect, and env's entries come last, replacing
+   any of those. Built before fork: the child only execs. */
+static char **clean_env(const char *const *env)
+{
+	static const char *const keep[] = { "PATH", "HOME", "TMPDIR" };
+	size_t n = 0, cap = 8;
+	for (const char *const *e = env; e && *e; e++)
+		cap++;
+	char **v = calloc(cap, sizeof *v);
+	if (!v)
+		abort();
+	for (int i = 0; i < 3; i++) {
+		char *val = getenv(keep[i]);
+		if (val && asprintf(&v[n++], "%s=%s", keep[i], val) < 0)
+			abort();
+	}
+	v[n++] = strdup("LC_ALL=C");
+	for (const char *const *e = env; e && *e; e++) {
+		size_t k = strcspn(*e, "=");
+		for (size_t i = 0; i < n; i++)
+			if (v[i] && !strncmp(v[i], *e, k + 1)) {
+				free(v[i]);
+				v[i] = v[--n];
+				v[n] = NULL;
+				break;
+			}
+		v[n++] = strdup(*e);
+	}
+	v[n] = NULL;
+	return v;
+}
+
 struct run run_cmd(const char *const *argv, const char *const *env, double limit)
 {
 	struct run r = { 0 };
 	int po[2], pe[2];
 	if (pipe2(po, O_CLOEXEC) || pipe2(pe, O_CLOEXEC))
 		abort();
+	char **envp = clean_env(env);
 	double start = now();
 	pid_t pid = fork();
 	if (pid < 0)
@@ -64,12 +101,13 @@ struct run run_cmd(const char *const *argv, const char *const *env, double limit
 		dup2(po[1], 1);
 		dup2(pe[1], 2);
 		setpgid(0, 0);
-		for (const char *const *e = env; e && *e; e++)
-			putenv((char *)*e);
-		execvp(argv[0], (char *const *)argv);
+		execvpe(argv[0], (char *const *)argv, envp);
 		fprintf(stderr, "harness: exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
+	for (char **e = envp; *e; e++)
+		free(*e);
+	free(envp);
 	close(po[1]);
 	close(pe[1]);
 	struct buf out = { 0 }, err = { 0 };

@@ -4,7 +4,12 @@
  * Programs live in tests/prog/NAME.c and are built by the Makefile into
  * build/tests/prog/NAME before the Criterion runner starts. The tests
  * assert on stdout, stderr and the exit status, usually once for each of
- * GOMAXPROCS=1, 2 and 4 (see for_each_procs).
+ * GOMAXPROCS=1, 2 and 4 (see test_procs).
+ *
+ * Every program starts from a clean environment: PATH, HOME and TMPDIR
+ * from the caller, LC_ALL=C, then what the test passes. GOMAXPROCS,
+ * GORTSTACK, GODEBUG or GOTRACEBACK exported in the shell running make
+ * test do not reach the programs, so a test sets each one it depends on.
  */
 #ifndef GORT_TEST_HARNESS_H
 #define GORT_TEST_HARNESS_H
@@ -25,7 +30,8 @@ struct run {
 struct run run_prog(const char *name, const char *const *args,
                     const char *const *env, int procs, double limit_secs);
 
-/* Run a path rather than a test program (gortcc, samples). */
+/* Run a path rather than a test program (gortcc, samples), with the same
+   clean environment plus env. */
 struct run run_cmd(const char *const *argv, const char *const *env,
                    double limit_secs);
 

@@ -28,6 +28,14 @@ static void rmtmp(void)
 
 TestSuite(gortcc, .init = mktmp, .fini = rmtmp);
 
+/* The repository, where the test binary runs: from getcwd, not $PWD, which
+   a clean environment (make check) does not have. */
+static const char *cwd(void)
+{
+	static char buf[512];
+	return getcwd(buf, sizeof buf) ? buf : ".";
+}
+
 Test(gortcc, version)
 {
 	const char *argv[] = { "bin/gortcc", "--version", NULL };
@@ -116,7 +124,7 @@ Test(gortcc, kernel_headers_but_not_glibcs)
 	         "'#include <linux/futex.h>' '#include <asm/unistd.h>' '#include <stdio.h>' "
 	         "'int main(void) { printf(\"%%d %%d\\n\", FUTEX_WAKE, __NR_futex); return 0; }' > k.c && "
 	         "%s/bin/gortcc -O2 -o k k.c && ./k",
-	         tmp, getenv("PWD") ? getenv("PWD") : ".");
+	         tmp, cwd());
 	const char *sh[] = { "sh", "-c", cmd, NULL };
 	struct run r = run_cmd(sh, NULL, 120);
 	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
@@ -125,7 +133,7 @@ Test(gortcc, kernel_headers_but_not_glibcs)
 
 	snprintf(cmd, sizeof cmd,
 	         "cd %s && echo '#include <gnu/libc-version.h>' > g.c && %s/bin/gortcc -c g.c",
-	         tmp, getenv("PWD") ? getenv("PWD") : ".");
+	         tmp, cwd());
 	r = run_cmd(sh, NULL, 120);
 	cr_expect_neq(r.status, 0, "glibc's headers were found: %s", r.err);
 	cr_expect(strstr(r.err, "gnu/libc-version.h"), "%s", r.err);
@@ -139,7 +147,7 @@ Test(gortcc, kernel_headers_but_not_glibcs)
 Test(gortcc, partial_link_and_main_in_an_archive)
 {
 	char cmd[3000];
-	const char *cc = getenv("PWD") ? getenv("PWD") : ".";
+	const char *cc = cwd();
 	snprintf(cmd, sizeof cmd,
 	         "cd %s && printf '%%s\\n' '#include <stdio.h>' 'int two(void);' "
 	         "'int main(void) { printf(\"%%d\\n\", two()); return 0; }' > m.c && "
@@ -161,7 +169,7 @@ Test(gortcc, shared_is_refused_with_a_reason)
 {
 	char cmd[1000];
 	snprintf(cmd, sizeof cmd, "cd %s && echo 'int f(void) { return 1; }' > s.c && %s/bin/gortcc -shared -o s.so s.c",
-	         tmp, getenv("PWD") ? getenv("PWD") : ".");
+	         tmp, cwd());
 	const char *sh[] = { "sh", "-c", cmd, NULL };
 	struct run r = run_cmd(sh, NULL, 60);
 	cr_expect_neq(r.status, 0);

@@ -14,6 +14,7 @@ __thread g *gort_curg;
 int32_t gomaxprocs = 1;
 char **envp_;
 int32_t debug_nofsgsbase;
+int32_t debug_stackfallback;
 
 void throw(const char *s)
 {

@@ -4,7 +4,7 @@
 
 int main(void)
 {
-	int64_t end = gort_nanotime() + 120000000;
+	int64_t end = gort_nanotime() + 300000000;
 	long n = 0;
 	while (gort_nanotime() < end) {
 		n++;

@@ -16,6 +16,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "parked.h"
+
 enum { NW = 7 };
 
 struct waiter {
@@ -51,12 +53,6 @@ static void waitfn(void *arg)
 	atomic_store(&x->state, 2);
 }
 
-static void settle(void)
-{
-	/* Long enough for every waiter to have parked. */
-	usleep(50000);
-}
-
 int main(void)
 {
 	int p[2], full[2], sp[2], sp2[2], sp3[2];
@@ -79,7 +75,8 @@ int main(void)
 	w[6] = (struct waiter){ .what = "fclose", .fd = sp3[0] };
 	for (int i = 0; i < NW; i++)
 		go(waitfn, &w[i]);
-	settle();
+	/* Every waiter parked in its call before the descriptors go. */
+	printf("parked: %d of %d\n", waitparked(NW), NW);
 	for (int i = 0; i < NW; i++)
 		if (atomic_load(&w[i].state) != 1)
 			printf("waiter %d (%s) not blocked: state %d\n", i, w[i].what, atomic_load(&w[i].state));

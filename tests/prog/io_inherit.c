@@ -16,7 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { INFD = 100 };  /* above whatever the test harness leaves open */
+#include "parked.h"
+
+enum { INFD = 100, READYFD = 101 };  /* above whatever the test harness leaves open */
 
 static gort_chan *done;
 
@@ -35,12 +37,18 @@ static int child(void)
 	int d = dup(INFD);
 	go(reader, (void *)(intptr_t)INFD);
 	go(reader, (void *)(intptr_t)d);
+	/* Both readers blocked in read on the empty pipe, their threads in
+	   the kernel since the pipe stays blocking: the parent may write. */
+	int parked = waitthreadsin(2, SYS_read);
+	if (write(READYFD, "r", 1) != 1)
+		return 1;
+	close(READYFD);
 	int a, b;
 	gort_chan_recv(done, &a);
 	gort_chan_recv(done, &b);
 	long fl = syscall(SYS_fcntl, INFD, F_GETFL);
-	printf("child: read %c%c, kernel nb=%d\n", a > 0 ? (a < b ? a : b) : '?', a > 0 ? (a < b ? b : a) : '?',
-	       (fl & O_NONBLOCK) != 0);
+	printf("child: both blocked %d, read %c%c, kernel nb=%d\n", parked >= 2, a > 0 ? (a < b ? a : b) : '?',
+	       a > 0 ? (a < b ? b : a) : '?', (fl & O_NONBLOCK) != 0);
 	return 0;
 }
 
@@ -48,8 +56,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "child"))
 		return child();
-	int p[2];
-	if (pipe(p) < 0)
+	int p[2], ready[2];
+	if (pipe(p) < 0 || pipe(ready) < 0)
 		return 1;
 	fflush(stdout);
 	pid_t pid = fork();
@@ -57,11 +65,16 @@ int main(int argc, char **argv)
 		return 2;
 	if (pid == 0) {
 		dup2(p[0], INFD);
+		dup2(ready[1], READYFD);
 		close(p[1]);
+		close(ready[0]);
 		execl("/proc/self/exe", argv[0], "child", (char *)0);
 		_exit(127);
 	}
-	usleep(50000);
+	close(ready[1]);
+	char c;
+	if (read(ready[0], &c, 1) != 1)
+		printf("parent: child never said it was ready\n");
 	if (write(p[1], "ab", 2) != 2)
 		return 3;
 	int st;

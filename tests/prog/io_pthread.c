@@ -14,18 +14,24 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include "parked.h"
 
 static int p[2], c[2], w[2];
 static atomic_int stage;
+static _Atomic long tid;
 
 static void *blockreader(void *arg)
 {
 	(void)arg;
 	char b[8] = { 0 };
+	atomic_store(&tid, syscall(SYS_gettid));
 	atomic_store(&stage, 1);
 	ssize_t n = read(p[0], b, sizeof b - 1);
-	printf("pthread read on a switched pipe: %zd '%s' (%s)\n", n, b, n < 0 ? strerror(errno) : "blocked until data");
+	printf("pthread read on a switched pipe: %zd '%s' (%s)\n", n, b,
+	       n < 0 ? strerror(errno) : atomic_load(&stage) == 4 ? "blocked until data" : "did not block");
 	errno = 0;
 	n = read(-1, b, 1);
 	printf("pthread read(-1): %zd %s\n", n, errno == EBADF ? "EBADF" : strerror(errno));
@@ -42,6 +48,7 @@ static void *cancelme(void *arg)
 {
 	int fd = *(int *)arg;
 	char b;
+	atomic_store(&tid, syscall(SYS_gettid));
 	atomic_store(&stage, 3);
 	ssize_t n = read(fd, &b, 1);   /* a cancellation point */
 	printf("cancelled thread read returned %zd\n", n);
@@ -51,7 +58,9 @@ static void *cancelme(void *arg)
 static void *closer(void *arg)
 {
 	(void)arg;
-	usleep(30000);
+	/* main is parked in its read of w[0]. */
+	if (waitparked(1) < 1)
+		printf("closer: main never parked\n");
 	close(w[0]);
 	return 0;
 }
@@ -72,7 +81,8 @@ int main(void)
 	if (pipe(p) || pipe(c) || pipe(w))
 		return 1;
 	go(goroutine_reader, 0);
-	usleep(10000);
+	if (waitparked(1) < 1)
+		printf("goroutine reader never parked\n");
 	if (write(p[1], "g", 1) != 1)
 		return 2;
 	while (!atomic_load(&gotread))
@@ -84,7 +94,10 @@ int main(void)
 	pthread_create(&t, 0, blockreader, 0);
 	while (atomic_load(&stage) != 1)
 		usleep(1000);
-	usleep(30000);   /* the thread is blocked in read by now */
+	/* Blocked in the kernel: in read, or in the poll musl's read waits
+	   in on a descriptor gort switched to O_NONBLOCK. */
+	if (waitinsyscall(atomic_load(&tid), SYS_read, SYS_poll))
+		atomic_store(&stage, 4);
 	if (write(p[1], "late", 4) != 4)
 		return 3;
 	pthread_join(t, 0);
@@ -98,7 +111,8 @@ int main(void)
 		pthread_create(&tc, 0, cancelme, fds[i]);
 		while (atomic_load(&stage) != 3)
 			usleep(1000);
-		usleep(20000);
+		if (!waitinsyscall(atomic_load(&tid), SYS_read, SYS_poll))
+			printf("cancel: the thread never blocked\n");
 		pthread_cancel(tc);
 		void *res;
 		pthread_join(tc, &res);

@@ -1,9 +1,10 @@
 /*
  * io_syscall.c: a goroutine blocked in a system call the netpoller cannot
  * wait for (waitpid on a sleeping child, flock on a file another
- * descriptor holds locked, a pthread mutex held by a thread) releases
- * its P: with GOMAXPROCS=1 the other goroutines keep running (sysmon
- * hands the P to another M).
+ * descriptor holds locked, a pthread mutex held by a thread; select,
+ * ppoll on two descriptors and epoll_wait, which gort does not park)
+ * releases its P: with GOMAXPROCS=1 the other goroutines keep running
+ * (sysmon hands the P to another M).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +13,11 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/file.h>
+#include <sys/select.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -94,6 +99,49 @@ static void mutexer(void *arg)
 	pthread_mutex_unlock(&mu);
 }
 
+/* Multi-descriptor waits on an empty pipe, until main writes to it. */
+static int wp[2], wp2[2];
+static const char *waitmode;
+
+static void multiwaiter(void *arg)
+{
+	int blocked = (int)(long)arg;
+	int r = -1;
+	atomic_store(&phase, blocked);
+	if (!strcmp(waitmode, "select")) {
+		fd_set rs;
+		FD_ZERO(&rs);
+		FD_SET(wp[0], &rs);
+		r = select(wp[0] + 1, &rs, 0, 0, 0);
+	} else if (!strcmp(waitmode, "ppoll")) {
+		struct pollfd p[2] = { { wp2[0], POLLIN, 0 }, { wp[0], POLLIN, 0 } };
+		r = ppoll(p, 2, 0, 0);
+	} else {
+		int ep = epoll_create1(EPOLL_CLOEXEC);
+		struct epoll_event ev = { .events = EPOLLIN }, got;
+		epoll_ctl(ep, EPOLL_CTL_ADD, wp[0], &ev);
+		r = epoll_wait(ep, &got, 1, -1);
+		close(ep);
+	}
+	result = r;
+	atomic_store(&phase, blocked + 1);
+}
+
+static void multiwait(const char *mode, int blocked)
+{
+	if (pipe(wp) || pipe(wp2))
+		exit(1);
+	waitmode = mode;
+	go(multiwaiter, (void *)(long)blocked);
+	check(mode, blocked);
+	if (write(wp[1], "x", 1) != 1)
+		exit(1);
+	while (atomic_load(&phase) != blocked + 1)
+		gort_yield();
+	printf("%s: woke with %d ready\n", mode, result);
+	close(wp[0]), close(wp[1]), close(wp2[0]), close(wp2[1]);
+}
+
 int main(void)
 {
 	go(ticker, 0);
@@ -133,6 +181,10 @@ int main(void)
 	while (atomic_load(&phase) != 6)
 		gort_yield();
 	printf("pthread_mutex_lock: got it\n");
+
+	multiwait("select", 7);
+	multiwait("ppoll", 9);
+	multiwait("epoll_wait", 11);
 	atomic_store(&phase, -1);
 	return 0;
 }

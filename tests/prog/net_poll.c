@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "parked.h"
+
 enum { N = 2000 };
 
 static int pairs[N][2];
@@ -68,7 +70,9 @@ static int victim[2];
 static void closer(void *arg)
 {
 	(void)arg;
-	usleep(30000);
+	/* main parked in its poll first. */
+	if (waitparked(1) < 1)
+		printf("closer: main never parked\n");
 	close(victim[0]);
 }
 
@@ -84,9 +88,9 @@ int main(void)
 		go(poller, (void *)i);
 	while (atomic_load(&polling) < N)
 		usleep(1000);
-	usleep(50000);
+	int parked = waitparked(N);
 	int t = threads();
-	printf("%d goroutines in poll: few threads %d\n", N, t > 0 && t < 64);
+	printf("%d goroutines in poll: parked %d, few threads %d\n", N, parked, t > 0 && t < 64);
 	for (int i = 0; i < N; i++) {
 		char b = (char)i;
 		if (write(pairs[i][1], &b, 1) != 1)

@@ -49,7 +49,10 @@ int main(int argc, char **argv)
 		usleep(5000);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double s = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	/* Each nap needs a preemption of the spinners; 20 s for five is a
+	   bound no loaded machine reaches while preemption works, and a third
+	   of the test's time limit. */
 	printf("%d spinners started, the napper napped 5 times, main returns (%s)\n", n,
-	       s < 10 ? "in time" : "slowly");
+	       s < 20 ? "in time" : "slowly");
 	return 0;
 }

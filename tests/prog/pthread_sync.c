@@ -37,6 +37,10 @@
 
 enum { NW = 4, CYCLES = 300, SPINS = 100000, TURNS = 2000 };
 
+/* A wrong count fails the run (exit status 1), not only its output:
+   make soak reads only the status. */
+static int failed;
+
 static pthread_barrier_t bar;
 static atomic_int arrived[CYCLES], serials, early;
 static gort_waitgroup wg = GORT_WAITGROUP_INIT;
@@ -86,6 +90,7 @@ static void barrier(bool threads)
 	pthread_barrier_destroy(&bar);
 	printf("%s: %d cycles, %d serial returns, %d left early\n", threads ? "threads" : "barrier", CYCLES,
 	       atomic_load(&serials), atomic_load(&early));
+	failed = atomic_load(&serials) != CYCLES || atomic_load(&early) != 0;
 }
 
 static pthread_barrier_t *volatile cur;
@@ -121,6 +126,7 @@ static void destroy(void)
 	}
 	gort_wg_wait(&wg);
 	printf("destroy: %d barriers, %d serial returns\n", CYCLES, atomic_load(&serials));
+	failed = atomic_load(&serials) != CYCLES;
 }
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -239,6 +245,7 @@ int main(int argc, char **argv)
 			go(oncer, 0);
 		gort_wg_wait(&wg);
 		printf("once: %d init, seen by %d of 3\n", atomic_load(&inits), atomic_load(&sawinit));
+		failed = atomic_load(&inits) != 1 || atomic_load(&sawinit) != 3;
 	} else if (!strcmp(mode, "spin")) {
 		pthread_spin_init(&sl, 0);
 		gort_wg_add(&wg, 3);
@@ -246,6 +253,7 @@ int main(int argc, char **argv)
 			go(spinner, 0);
 		gort_wg_wait(&wg);
 		printf("spin: %ld of %d\n", counter, 3 * SPINS);
+		failed = counter != 3 * SPINS;
 	} else if (!strcmp(mode, "yield")) {
 		yields();
 	} else if (!strcmp(mode, "futex")) {
@@ -256,9 +264,10 @@ int main(int argc, char **argv)
 		go(player, (void *)(intptr_t)1);
 		gort_wg_wait(&wg);
 		printf("cond: %d and %d turns\n", turns[0], turns[1]);
+		failed = turns[0] != TURNS || turns[1] != TURNS;
 	} else {
 		fprintf(stderr, "usage: pthread_sync barrier|threads|destroy|once|spin|yield|futex|cond\n");
 		return 2;
 	}
-	return 0;
+	return failed;
 }

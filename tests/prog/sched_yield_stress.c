@@ -30,5 +30,5 @@ int main(int argc, char **argv)
 	while (gort_numgoroutine() > 1)
 		gort_yield();
 	printf("ok %d\n", atomic_load(&rounds) > n);
-	return 0;
+	return atomic_load(&rounds) <= n;   /* make soak reads only the status */
 }

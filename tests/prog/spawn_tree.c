@@ -21,5 +21,5 @@ int main(void)
 	while (atomic_load(&nodes) < 5461 || gort_numgoroutine() > 1)
 		gort_yield();
 	printf("nodes=%d\n", atomic_load(&nodes));
-	return 0;
+	return atomic_load(&nodes) != 5461;   /* make soak reads only the status */
 }

@@ -4,8 +4,10 @@
      release        1,000 goroutines each touch 200 KB of their stack and
                     exit; the memory goes back to the kernel
      parked N       N goroutines parked at once: the memory (at most 5 KiB
-                    each, page tables included) and mappings they cost */
+                    each, page tables included) and mappings they cost
+     parked N splits  and whether guards split the arenas (mprotect) */
 #include <gort.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,7 +156,7 @@ static void parker(void *arg)
    come from arenas of 64, and guards are made without splitting them where
    the kernel can (docs/stacks.md). Either way the count stays within what
    vm.max_map_count allows, however many goroutines there are. */
-static int parked(int n)
+static int parked(int n, bool splits)
 {
 	long before = mapcount(), rss = status("VmRSS"), pte = status("VmPTE");
 	gate = gort_chan_make(0, 0);
@@ -184,6 +186,10 @@ static int parked(int n)
 		return 1;
 	}
 	printf("parked %d\n", n);
+	/* Asked for under GODEBUG=stackfallback=1: did guards split the
+	   arenas (mprotect), beyond the arenas' own mappings? */
+	if (splits)
+		printf("arenas split by guards: %d\n", after - before > n / 64 + 1000);
 	return 0;
 }
 
@@ -201,9 +207,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(mode, "release")) {
 		return release();
 	} else if (!strcmp(mode, "parked") && argc > 2) {
-		return parked(atoi(argv[2]));
+		return parked(atoi(argv[2]), argc > 3 && !strcmp(argv[3], "splits"));
 	} else {
-		fprintf(stderr, "usage: stack_deep frame | recurse N KB | release | parked N\n");
+		fprintf(stderr, "usage: stack_deep frame | recurse N KB | release | parked N [splits]\n");
 		return 2;
 	}
 	gort_wg_wait(&wg);

@@ -22,6 +22,18 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* A wrong count fails the run (exit status 1), not only its output:
+   make soak reads only the status. */
+static int failed;
+
+static void check(int ok, const char *what)
+{
+	if (!ok) {
+		printf("FAIL: %s\n", what);
+		failed = 1;
+	}
+}
+
 #define MS 1000000LL
 
 static gort_waitgroup wg = GORT_WAITGROUP_INIT;
@@ -60,6 +72,7 @@ static void counter_test(void)
 	gort_wg_wait(&wg);
 	printf("counter=%ld overlap=%d state=%d sema=%u\n", counter, atomic_load(&overlap), cmu.state,
 	       cmu.sema);
+	check(counter == 320000 && !atomic_load(&overlap) && !cmu.state && !cmu.sema, "counter");
 }
 
 /* ---- gotest: Go 1.19 sync/mutex_test.go TestMutex ---- */
@@ -103,6 +116,7 @@ static void gotest_test(void)
 	for (int i = 0; i < 10; i++)
 		gort_chan_recv(hdone, 0);
 	printf("TestMutex ok state=%d\n", hmu.state);
+	check(!hmu.state, "TestMutex state");
 }
 
 /* ---- trylock ---- */
@@ -129,6 +143,7 @@ static void trylock_test(void)
 	bool d = gort_mutex_trylock(&tmu);
 	gort_mutex_unlock(&tmu);
 	printf("trylock: unlocked=%d locked=%d other=%d released=%d state=%d\n", a, b, c, d, tmu.state);
+	check(a && !b && !c && d && !tmu.state, "trylock");
 }
 
 /* ---- cross ---- */
@@ -162,6 +177,7 @@ static void cross_test(void)
 	gort_mutex_lock(&xmu);
 	gort_mutex_unlock(&xmu);
 	printf("cross: 100 unlocks by another goroutine, state=%d\n", xmu.state);
+	check(!xmu.state, "cross");
 }
 
 /* ---- fairness ---- */
@@ -232,6 +248,7 @@ static void fairness_test(void)
 	bool b = fairness(busyholder, 1);
 	bool c = fairness(busyholder, 3);
 	printf("fairness: TestMutexFairness=%d busy holder=%d three busy holders=%d\n", a, b, c);
+	check(a && b && c, "fairness");
 }
 
 /* ---- many ---- */
@@ -269,6 +286,7 @@ static void many_test(void)
 		bad += manymu[j].state != 0 || manymu[j].sema != 0;
 	}
 	printf("many: sum=%ld badstate=%d\n", sum, bad);
+	check(sum == 600000 && !bad, "many");
 }
 
 /* ---- thread ---- */
@@ -334,6 +352,7 @@ static void thread_test(void)
 	gort_wg_wait(&wg);
 	atomic_store(&ticking, false);
 	printf("thread: count=%ld state=%d\n", thcount, thmu.state);
+	check(thcount == 140000 && !thmu.state, "thread");
 }
 
 /* ---- lifetime ---- */
@@ -416,5 +435,5 @@ int main(int argc, char **argv)
 		gort_mutex_unlock(&mu);
 		printf("not reached\n");
 	}
-	return 0;
+	return failed;
 }

@@ -16,6 +16,18 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* A wrong count fails the run (exit status 1), not only its output:
+   make soak reads only the status. */
+static int failed;
+
+static void check(int ok, const char *what)
+{
+	if (!ok) {
+		printf("FAIL: %s\n", what);
+		failed = 1;
+	}
+}
+
 #define MS 1000000LL
 
 /* ---- join ---- */
@@ -60,6 +72,7 @@ static void join_test(void)
 	gort_wg_wait(&jwg);
 	printf("join: sum=%ld waiters early=%d state=%llu\n", sum, atomic_load(&jbad),
 	       (unsigned long long)jwg.state);
+	check(sum == 49995000 && !atomic_load(&jbad) && !jwg.state, "join");
 }
 
 /* ---- gotest: Go 1.19 sync/waitgroup_test.go ---- */
@@ -119,6 +132,7 @@ static void gotest_test(void)
 	for (int i = 0; i != 8; i++)
 		ok &= testWaitGroup(&wg1, &wg2);
 	printf("TestWaitGroup %s\n", ok ? "ok" : "released group too soon");
+	check(ok, "TestWaitGroup");
 	/* TestWaitGroupRace: Run this test for about 1ms. */
 	int bad = 0;
 	for (int i = 0; i < 1000; i++) {
@@ -131,6 +145,7 @@ static void gotest_test(void)
 			bad++;
 	}
 	printf("TestWaitGroupRace %s\n", bad ? "spurious wakeup" : "ok");
+	check(!bad, "TestWaitGroupRace");
 }
 
 /* ---- thread ---- */
@@ -192,6 +207,7 @@ static void thread_test(void)
 	atomic_store(&ticking, false);
 	pthread_join(d, 0);
 	printf("thread: waiters saw %ld and %ld of 50\n", (long)r0, (long)r1);
+	check((long)r0 == 50 && (long)r1 == 50, "thread");
 }
 
 /* ---- lifetime ---- */
@@ -258,5 +274,5 @@ int main(int argc, char **argv)
 		gort_wg_add(&wg, -3);
 		printf("not reached\n");
 	}
-	return 0;
+	return failed;
 }
