@@ -252,7 +252,10 @@ int pthread_setspecific(pthread_key_t k, const void *x)
    thread: key destructors run, then gort_goexit. */
 _Noreturn void pthread_exit(void *result)
 {
-	if (tcbg((struct tcb *)gettp()))
+	/* A goroutine, whichever block it runs on: not g0 (an M that ends,
+	   mexit), nor a thread of the program's own (no G). */
+	g *gp = getg();
+	if (gp && gp->goid > 0)
 		gort_goexit();
 	__pthread_exit(result);
 }

@@ -98,3 +98,20 @@ Test(thread, blocks_per_goroutine_only_where_the_program_can_tell)
 		run_free(&r);
 	}
 }
+
+/* pthread_exit ends the goroutine, with blocks per M or per goroutine. */
+Test(thread, pthread_exit_ends_the_goroutine_not_its_thread)
+{
+	const char *modes[] = { "GODEBUG=gotls=0", "GODEBUG=gotls=1" };
+	for (int m = 0; m < 2; m++)
+		for (int i = 0; i < 3; i++) {
+			const char *env[] = { modes[m], NULL };
+			struct run r = run_prog("goroutine_exit", NULL, env, test_procs[i], LIMIT);
+			cr_expect(r.status == 0 && !r.timedout, "%s GOMAXPROCS=%d: status %d\n%s", modes[m],
+			          test_procs[i], r.status, r.err);
+			cr_expect_str_eq(r.out, "goroutines left 1, ran on after pthread_exit 0\n", "%s GOMAXPROCS=%d",
+			                 modes[m], test_procs[i]);
+			cr_expect_str_empty(r.err);
+			run_free(&r);
+		}
+}
