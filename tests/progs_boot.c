@@ -754,3 +754,24 @@ Test(boot, go_TestNetpollDeadlock)
 		run_free(&r);
 	}
 }
+
+/* sysmon interrupts a long-running goroutine only when something else
+   wants its P: alone, it gets no SIGURG. The control run, with a goroutine
+   waiting, shows the count would see them. */
+Test(sched, a_busy_goroutine_alone_gets_no_preemption_signals)
+{
+	const char *alone[] = { "strace", "-f", "-qq", "-e", "trace=none", "-e", "signal=SIGURG",
+		                build_path("tests/prog/busy_alone"), NULL };
+	const char *env[] = { "GOMAXPROCS=1", NULL };
+	struct run r = run_cmd(alone, env, LIMIT);
+	cr_expect(r.status == 0 && !r.timedout, "status %d\n%s", r.status, r.err);
+	cr_expect_str_eq(r.out, "spun\n");
+	cr_expect(!strstr(r.err, "SIGURG"), "signals to a goroutine alone:\n%s", r.err);
+	run_free(&r);
+	const char *waited[] = { "strace", "-f", "-qq", "-e", "trace=none", "-e", "signal=SIGURG",
+		                 build_path("tests/prog/busy_alone"), "x", NULL };
+	r = run_cmd(waited, env, LIMIT);
+	cr_expect(r.status == 0 && !r.timedout, "status %d\n%s", r.status, r.err);
+	cr_expect(strstr(r.err, "SIGURG"), "no signal though a goroutine waited:\n%s", r.err);
+	run_free(&r);
+}
