@@ -110,7 +110,7 @@ static int runtime_entry(int argc, char **argv, char **envp)
 	          (long)(nanotime() - t));
 
 	t = nanotime();
-	g *mg = newproc(runtime_main, NULL, (uintptr_t)__builtin_return_address(0), false);
+	g *mg = newproc(runtime_main, NULL, (uintptr_t)__builtin_return_address(0));
 	if (!mg)
 		fatal("out of memory");
 	boottrace("newproc", "main goroutine g=%p goid=%ld stack=[%#lx, %#lx) (%ld ns)", (void *)mg,

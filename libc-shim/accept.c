@@ -32,7 +32,7 @@ static int acceptx(long nr, int fd, struct sockaddr *addr, socklen_t *len, int f
 	if (!shim_curg())
 		return (int)sc_ret(fd_offg(fd, 'r', &c, true, 0, 0));
 	struct fdref r;
-	if (shim_mainalone()) {
+	if (mainalone()) {
 		fd_peek(fd, &r);
 		long ret = sc_block(&c);
 		if (ret >= 0) {
@@ -106,7 +106,7 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
 	struct sc c = { SYS_connect, { fd, (long)addr, len } };
 	if (!shim_curg())
 		return (int)sc_ret(fd_offg(fd, 'w', &c, true, 0, 0));
-	if (shim_mainalone())
+	if (mainalone())
 		return (int)sc_ret(sc_block(&c));
 	struct fdref r;
 	fd_lookup(fd, &r);

@@ -373,7 +373,7 @@ long fd_io(int fd, int mode, struct sc *c, struct sc *sock, fd_more more, void *
 {
 	if (!shim_curg())
 		return fd_offg(fd, mode, c, true, more, ctx);
-	if (shim_mainalone())
+	if (mainalone())
 		return sc_block(c);
 	struct fdref r;
 again:

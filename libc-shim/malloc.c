@@ -47,7 +47,7 @@ static inline void preemptpoint(void *ret)
 	if (likely(!gp || !atomic_load_explicit(&gp->preempt, memory_order_relaxed)))
 		return;
 	if (shim_curg() == gp && usertext((uintptr_t)ret))
-		mcall(gopreempt_m);
+		preemptpark(gp);
 }
 
 static void *shimmalloc(size_t n)

@@ -60,7 +60,7 @@ int poll(struct pollfd *fds, nfds_t n, int timeout)
 	struct sc c = { SYS_poll, { (long)fds, (long)n, timeout } };
 	if (!shim_curg())
 		return (int)sc_ret(sc_cp(&c));
-	if (shim_mainalone())
+	if (mainalone())
 		return (int)sc_ret(sc_block(&c));
 	if (n == 0 && timeout > 0) {
 		gort_sleep((int64_t)timeout * 1000000);

@@ -83,13 +83,6 @@ enum {
 hidden void shim_futexwait(volatile int *addr, int val, int priv);
 hidden void shim_futexwake(volatile int *addr, int n, int priv);
 
-/* Main is the program's only goroutine (no go() yet): nobody could run
-   while it waits, so its calls wait in the kernel as a C program's do,
-   with C's EINTR, SA_RESTART and nanosleep remainder, rather than park. */
-static inline bool shim_mainalone(void)
-{
-	return !atomic_load_explicit(&gostarted, memory_order_relaxed);
-}
 
 /* A system call, its number and arguments: the unit the wrappers pass to
    the blocking machinery. */

@@ -26,7 +26,7 @@
 
 static bool parks(clockid_t clk)
 {
-	if (!shim_curg() || shim_mainalone())
+	if (!shim_curg() || mainalone())
 		return false;
 	switch (clk) {
 	case CLOCK_REALTIME:

@@ -24,22 +24,21 @@ __attribute__((used)) static void gdbscript(void)
 	        ".byte 4\n"
 	        ".ascii \"gort-gdb.py\\n\"\n"
 	        ".ascii \"G_SCHED_SP = %c0\\nG_M = %c1\\nG_ATOMICSTATUS = %c2\\n\"\n"
-	        ".ascii \"G_ISSYSTEM = %c3\\nG_WAITREASON = %c4\\nG_GOID = %c5\\n\"\n"
-	        ".ascii \"G_FN = %c6\\nG_ALLLINK = %c7\\nG_GOPC = %c8\\n\"\n"
-	        ".ascii \"M_CURG = %c9\\nM_ID = %c10\\nM_ALLLINK = %c11\\nM_TID = %c12\\n\"\n"
-	        ".ascii \"GRUNNABLE = %c13\\nGRUNNING = %c14\\nGSYSCALL = %c15\\n\"\n"
-	        ".ascii \"GWAITING = %c16\\nGDEAD = %c17\\nGPREEMPTED = %c18\\nGIDLE = %c19\\n\"\n"
-	        ".ascii \"WAITREASONCOUNT = %c20\\n\"\n"
+	        ".ascii \"G_WAITREASON = %c3\\nG_GOID = %c4\\n\"\n"
+	        ".ascii \"G_FN = %c5\\nG_ALLLINK = %c6\\nG_GOPC = %c7\\n\"\n"
+	        ".ascii \"M_CURG = %c8\\nM_ID = %c9\\nM_ALLLINK = %c10\\nM_TID = %c11\\n\"\n"
+	        ".ascii \"GRUNNABLE = %c12\\nGRUNNING = %c13\\nGSYSCALL = %c14\\n\"\n"
+	        ".ascii \"GWAITING = %c15\\nGDEAD = %c16\\nGPREEMPTED = %c17\\n\"\n"
+	        ".ascii \"WAITREASONCOUNT = %c18\\n\"\n"
 	        ".incbin \"runtime/gort-gdb.py\"\n"
 	        ".byte 0\n"
 	        ".popsection"
 	        :
 	        : "i"(offsetof(struct g, sched.sp)), "i"(offsetof(struct g, m)),
-	          "i"(offsetof(struct g, atomicstatus)), "i"(offsetof(struct g, issystem)),
-	          "i"(offsetof(struct g, waitreason)), "i"(offsetof(struct g, goid)),
-	          "i"(offsetof(struct g, fn)), "i"(offsetof(struct g, alllink)),
+	          "i"(offsetof(struct g, atomicstatus)), "i"(offsetof(struct g, waitreason)),
+	          "i"(offsetof(struct g, goid)), "i"(offsetof(struct g, fn)), "i"(offsetof(struct g, alllink)),
 	          "i"(offsetof(struct g, gopc)), "i"(offsetof(struct m, curg)),
 	          "i"(offsetof(struct m, id)), "i"(offsetof(struct m, alllink)),
 	          "i"(offsetof(struct m, tid)), "i"(Grunnable), "i"(Grunning), "i"(Gsyscall),
-	          "i"(Gwaiting), "i"(Gdead), "i"(Gpreempted), "i"(Gidle), "i"(waitReasonCount));
+	          "i"(Gwaiting), "i"(Gdead), "i"(Gpreempted), "i"(waitReasonCount));
 }

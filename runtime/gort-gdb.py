@@ -38,7 +38,6 @@ import gdb
 import gdb.unwinder
 
 _STATUS = {
-    GIDLE: "idle",
     GRUNNABLE: "runnable",
     GRUNNING: "running",
     GSYSCALL: "syscall",
@@ -93,7 +92,6 @@ class G(object):
         self.sp = _u64(addr + G_SCHED_SP)
         self.m = _u64(addr + G_M)
         self.status = _u32(addr + G_ATOMICSTATUS)
-        self.issystem = _read(addr + G_ISSYSTEM, 1) != b"\0"
         self.waitreason = _waitreason(_read(addr + G_WAITREASON, 1)[0])
         self.goid = _i64(addr + G_GOID)
         self.fn = _u64(addr + G_FN)
@@ -139,7 +137,7 @@ def allgs():
     addr = _u64(_symaddr("allgs"))
     while addr and len(gs) < 10000000:
         gp = G(addr)
-        if gp.status not in (GDEAD, GIDLE) and not gp.issystem:
+        if gp.status != GDEAD:
             gs.append(gp)
         addr = _u64(addr + G_ALLLINK)
     return gs

@@ -19,7 +19,6 @@
 
 hidden const char *funcname(uintptr_t pc, uintptr_t *start);
 hidden const char *funcfileline(uintptr_t pc, int *line);
-hidden bool stdiobusy(FILE *f);   /* libc-shim/stdio.c: another thread holds f's lock */
 
 void printstr(const char *s)
 {
@@ -79,8 +78,6 @@ const char *const waitreasonstrings[waitReasonCount] = {
 static const char *statusname(g *gp)
 {
 	switch (readgstatus(gp)) {
-	case Gidle:
-		return "idle";
 	case Grunnable:
 		return "runnable";
 	case Grunning:
@@ -319,7 +316,7 @@ __attribute__((cold)) void tracebackothers(g *me)
 	   append-only, so reading it unlocked is safe enough while dying. */
 	for (g *gp = allgs; gp; gp = gp->alllink) {
 		uint32_t s = readgstatus(gp);
-		if (gp == me || (gp->issystem && tblevel < 2) || s == Gdead || s == Gidle)
+		if (gp == me || s == Gdead)
 			continue;
 		printstr("\n");
 		goroutineheader(gp);

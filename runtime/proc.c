@@ -59,8 +59,8 @@ static _Atomic bool mainStarted;
    and it stays on m0: a C program that never starts a goroutine keeps one
    thread, its __thread variables, pthread_self() and lock ownership, as
    with plain musl. Waking a second M could only move main elsewhere. The
-   libc shim also waits as C does until then (shim_mainalone). */
-_Atomic bool gostarted;
+   libc shim also waits as C does until then (mainalone). */
+_Atomic bool firstgo;
 /* sysmon starts with the program's second goroutine: a program that never
    starts one has nothing to preempt or hand off, and keeps a single thread
    like the ordinary C program it is. */
@@ -73,7 +73,6 @@ static int32_t newprocs;
 enum { MAXGOMAXPROCS = 1024, GFREE_LOCAL = 64, M_STACK = 256 << 10 };
 
 extern int main(int, char **, char **);
-hidden void gort_runinit(void);   /* libc-shim/start_init.c */
 
 void mcall_bad(g *gp) __attribute__((used, noreturn));
 void mcall_bad(g *gp)
@@ -197,8 +196,8 @@ static void mput(m *mp)
 static m *mget(void)
 {
 	m **pm = &sched.midle;
-	/* While main is alone (gostarted), m0 is the M to run it. */
-	if (!atomic_load_explicit(&gostarted, memory_order_relaxed))
+	/* While main is alone (mainalone), m0 is the M to run it. */
+	if (mainalone())
 		for (m **q = pm; *q; q = &(*q)->schedlink)
 			if (*q == &m0) {
 				pm = q;
@@ -426,7 +425,7 @@ static void wakep1(void)
 
 void wakep(void)
 {
-	if (atomic_load_explicit(&gostarted, memory_order_relaxed))
+	if (!mainalone())
 		wakep1();
 }
 
@@ -789,7 +788,7 @@ static void startsysmon(void)
 	unlock(&sched.lock);
 }
 
-static g *newproc1(void (*fn)(void *), void *arg, uintptr_t callerpc, bool issystem, bool ismain)
+static g *newproc1(void (*fn)(void *), void *arg, uintptr_t callerpc, bool ismain)
 {
 	m *mp = getg()->m;
 	mp->locks++;
@@ -809,7 +808,6 @@ static g *newproc1(void (*fn)(void *), void *arg, uintptr_t callerpc, bool issys
 	newg->fn = fn;
 	newg->arg = arg;
 	newg->gopc = callerpc;
-	newg->issystem = issystem;
 	newg->errno_ = 0;
 	newg->waitreason = 0;
 	newg->param = 0;
@@ -821,10 +819,7 @@ static g *newproc1(void (*fn)(void *), void *arg, uintptr_t callerpc, bool issys
 		pp->goidcacheend = pp->goidcache + 16;
 	}
 	newg->goid = pp->goidcache++;
-	if (issystem)
-		atomic_fetch_add(&sched.ngsys, 1);
-	else
-		atomic_store_explicit(&pp->ngoroutines, pp->ngoroutines + 1, memory_order_relaxed);
+	atomic_store_explicit(&pp->ngoroutines, pp->ngoroutines + 1, memory_order_relaxed);
 	casgstatus(newg, Gdead, Grunnable);
 	runqput(pp, newg, true);
 	if (atomic_load_explicit(&mainStarted, memory_order_relaxed)) {
@@ -836,9 +831,9 @@ static g *newproc1(void (*fn)(void *), void *arg, uintptr_t callerpc, bool issys
 	return newg;
 }
 
-g *newproc(void (*fn)(void *), void *arg, uintptr_t callerpc, bool issystem)
+g *newproc(void (*fn)(void *), void *arg, uintptr_t callerpc)
 {
-	return newproc1(fn, arg, callerpc, issystem, !atomic_load(&mainStarted) && sched.goidgen == 0);
+	return newproc1(fn, arg, callerpc, !atomic_load(&mainStarted) && sched.goidgen == 0);
 }
 
 int64_t gort_go(void (*fn)(void *), void *arg)
@@ -853,21 +848,20 @@ int64_t gort_go(void (*fn)(void *), void *arg)
 		errno = EPERM;
 		return -1;
 	}
-	if (unlikely(!atomic_load_explicit(&gostarted, memory_order_relaxed))) {
-		atomic_store(&gostarted, true);
-		siggostarted();
+	if (unlikely(mainalone())) {
+		atomic_store(&firstgo, true);
+		sigfirstgo();
 	}
-	g *ng = newproc(fn, arg, (uintptr_t)__builtin_return_address(0), false);
+	g *ng = newproc(fn, arg, (uintptr_t)__builtin_return_address(0));
 	if (!ng) {
 		errno = ENOMEM;
 		return -1;
 	}
 	int64_t id = ng->goid;
 	/* A loop of go() calls spends most of its time in runtime text, where
-	   the preemption signal is refused: honour the request here, as Go
-	   does in function prologues. */
+	   the preemption signal is refused: a safe point. */
 	if (unlikely(atomic_load_explicit(&gp->preempt, memory_order_relaxed)))
-		mcall(gopreempt_m);
+		preemptpark(gp);
 	/* Back-pressure (not in Go): a goroutine that starts goroutines faster
 	   than the Ps retire them gives its P to them once its run queue is
 	   half full. Every queued goroutine holds a stack; left alone, a
@@ -899,7 +893,7 @@ int64_t gort_go(void (*fn)(void *), void *arg)
 	return id;
 }
 
-static void dropg(void)
+void dropg(void)
 {
 	m *mp = getg()->m;
 	if (mp->curg) {
@@ -1299,8 +1293,8 @@ void injectglist(g *list)
 	}
 	/* One G per idle P goes to the global queue, with an M started for
 	   each; the rest stay on this P's local queue (all of them while main
-	   is alone: gostarted). */
-	int32_t npidle = atomic_load_explicit(&gostarted, memory_order_relaxed) ? atomic_load(&sched.npidle) : 0;
+	   is alone: mainalone()). */
+	int32_t npidle = !mainalone() ? atomic_load(&sched.npidle) : 0;
 	g *glob = list, *globtail = 0;
 	int32_t nglob = 0;
 	for (; nglob < npidle && list; nglob++) {
@@ -1394,26 +1388,11 @@ void gort_yield(void)
 	mcall(gosched_m);
 }
 
-/* Preempted by signal (asm/preempt.S): to the global queue, so that the
-   P's other goroutines run first (Go's gopreempt_m). */
-void gopreempt_m(g *gp)
-{
-	casgstatus(gp, Grunning, Grunnable);
-	dropg();
-	lock(&sched.lock);
-	globrunqput(gp);
-	unlock(&sched.lock);
-	schedule();
-}
-
 static void goexit0(g *gp)
 {
 	m *mp = getg()->m;
 	casgstatus(gp, Grunning, Gdead);
-	if (gp->issystem)
-		atomic_fetch_sub(&sched.ngsys, 1);
-	else
-		atomic_store_explicit(&mp->p->ngoroutines, mp->p->ngoroutines - 1, memory_order_relaxed);
+	atomic_store_explicit(&mp->p->ngoroutines, mp->p->ngoroutines - 1, memory_order_relaxed);
 	dropg();
 	gp->waitreason = 0;
 	gp->param = 0;
@@ -1477,7 +1456,7 @@ int gort_nwaiting(void)
 	int n = 0;
 	lock(&allglock);
 	for (g *gp = allgs; gp; gp = gp->alllink)
-		if (!gp->issystem && readgstatus(gp) == Gwaiting)
+		if (readgstatus(gp) == Gwaiting)
 			n++;
 	unlock(&allglock);
 	return n;
@@ -1554,7 +1533,7 @@ void entersyscall(void)
    it is a plain entersyscall. */
 void entersyscallblock(void)
 {
-	if (!atomic_load_explicit(&gostarted, memory_order_relaxed)) {
+	if (mainalone()) {
 		reentersyscall((uintptr_t)__builtin_frame_address(0), (uintptr_t)__builtin_return_address(0));
 		return;
 	}
@@ -1599,9 +1578,9 @@ static void exitsyscall0(g *gp)
 		stoplockedm();
 		execute(gp, false);
 	}
-	/* main alone stays on m0 (gostarted): the M that took its P while it
+	/* main alone stays on m0 (mainalone): the M that took its P while it
 	   was in the kernel has nothing to run and gives the P up shortly. */
-	while (!pp && gp->ismain && !atomic_load_explicit(&gostarted, memory_order_relaxed) &&
+	while (!pp && gp->ismain && mainalone() &&
 	       !atomic_load(&sched.gcwaiting)) {
 		unlock(&sched.lock);
 		osyield();
@@ -1659,8 +1638,6 @@ void checkdead(void)
 	int grunning = 0;
 	lock(&allglock);
 	for (g *gp = allgs; gp; gp = gp->alllink) {
-		if (gp->issystem)
-			continue;
 		switch (readgstatus(gp)) {
 		case Gwaiting:
 		case Gpreempted:

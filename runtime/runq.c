@@ -283,15 +283,6 @@ void globrunqput(g *gp)
 	sched.runqsize++;
 }
 
-void globrunqputhead(g *gp)
-{
-	gp->schedlink = sched.runqhead;
-	sched.runqhead = gp;
-	if (!sched.runqtail)
-		sched.runqtail = gp;
-	sched.runqsize++;
-}
-
 void globrunqputbatch(g *head, g *tail, int32_t n)
 {
 	tail->schedlink = 0;

@@ -95,9 +95,10 @@ typedef struct gobuf {
 	uintptr_t sp;
 } gobuf;
 
+/* Numbered as Go's, whose _Gidle (0) gort never uses: a new G is Gdead
+   until newproc makes it runnable. */
 enum gstatus {
-	Gidle,      /* just allocated, not yet initialised */
-	Grunnable,  /* on a run queue, not running */
+	Grunnable = 1, /* on a run queue, not running */
 	Grunning,   /* running user code on an M with a P */
 	Gsyscall,   /* in a system call, on an M, owns no P's time */
 	Gwaiting,   /* parked: channel, timer, mutex, netpoll */
@@ -163,7 +164,6 @@ struct g {
 	m *m;                     /* M running this G, or NULL */
 	_Atomic uint32_t atomicstatus;
 	_Atomic bool preempt;     /* preemption requested (sysmon, STW) */
-	bool issystem;            /* runtime's own goroutine, not counted */
 	bool ismain;              /* goroutine 1: has the large main stack */
 	uint8_t waitreason;       /* why it is Gwaiting (enum waitreason), for tracebacks */
 	uintptr_t tls;            /* thread pointer while it runs (asm/switch.S; tcb.c) */
@@ -337,7 +337,6 @@ struct schedt {
 	note stopnote;
 	_Atomic uint32_t sysmonwait;/* sysmon sleeps on this futex word while all is idle */
 
-	_Atomic int32_t ngsys;      /* runtime's own goroutines (not counted) */
 	_Atomic int64_t ngoroutinesdead; /* the count of Ps procresize removed */
 };
 
@@ -384,7 +383,7 @@ hidden void schedule(void) __attribute__((noreturn));
 hidden void park_m(g *gp);
 hidden void goparkunlock(mutex *l, uint8_t reason);
 hidden void goready(g *gp);
-hidden g *newproc(void (*fn)(void *), void *arg, uintptr_t callerpc, bool issystem);
+hidden g *newproc(void (*fn)(void *), void *arg, uintptr_t callerpc);
 hidden void wakep(void);
 hidden void startm(p *pp, bool spinning);
 hidden void handoffp(p *pp);
@@ -398,12 +397,22 @@ hidden void startTheWorld(void);
 hidden uint32_t fastrand(void);
 hidden uint32_t fastrandn(uint32_t n);
 hidden void gosched_m(g *gp);
+hidden void dropg(void);                     /* on g0: the M lets go of its curg */
 hidden p *procresize(int32_t nprocs);
 hidden void checkdead(void);
 hidden void entersyscall(void);
 hidden void entersyscallblock(void);
 /* Set by the program's first go() (proc.c). */
-hidden extern _Atomic bool gostarted;
+hidden extern _Atomic bool firstgo;
+/* Main is the program's only goroutine: no go() yet (firstgo). Until
+   then it stays on m0 (proc.c), and since nobody could run while it
+   waits, the libc shim has its calls wait in the kernel as a C program's
+   do, with C's EINTR, SA_RESTART and nanosleep remainder, rather than
+   park. */
+static inline bool mainalone(void)
+{
+	return !atomic_load_explicit(&firstgo, memory_order_relaxed);
+}
 hidden void exitsyscall(void);
 
 /* runq.c: local and global run queues, stealing */
@@ -420,7 +429,6 @@ static inline uint32_t runqlen(p *pp)
 hidden g *runqstealinto(p *pp, p *victim, bool stealRunNextG);
 hidden int runqdrain(p *pp, g **head, g **tail);
 hidden void globrunqput(g *gp);
-hidden void globrunqputhead(g *gp);
 hidden void globrunqputbatch(g *head, g *tail, int32_t n);
 hidden g *globrunqget(p *pp, int32_t max);
 
@@ -454,18 +462,6 @@ hidden int procdir(const char *path, void (*fn)(long n, void *arg), void *arg);
 hidden uintptr_t gettp(void);           /* this thread's pointer (%fs base) */
 hidden void settp(uintptr_t tp);        /* load one: wrfsbase, or arch_prctl */
 hidden extern uint8_t gort_fsgsbase;    /* wrfsbase may be used (asm/switch.S) */
-
-/* libc-shim/tcb.c: every goroutine a thread to the C library. A G's
-   thread control block and static TLS sit in the top gort_tcbreserve
-   bytes of its stack; tcbinit lays them out (for a G about to start)
-   and returns the thread pointer; tcbexit runs the C library's
-   thread-exit duties (pthread key destructors) on the goroutine. */
-hidden extern uintptr_t gort_tcbreserve;
-hidden extern bool tcbon;             /* goroutines have blocks of their own */
-hidden void tcbsetup(void);
-hidden uintptr_t tcbinit(g *gp);
-hidden void tcbexit(g *gp);
-hidden int tcbtidnext(void);
 
 /* valgrind.c */
 hidden extern bool onvalgrind;        /* running under valgrind (osinit) */
@@ -554,19 +550,21 @@ hidden void fmt(char *buf, size_t size, const char *f, ...) __attribute__((forma
 hidden void sysmon(void);
 hidden void wakesysmon(void);
 
-/* proc.c: the preempted goroutine's way to the global queue */
-hidden void gopreempt_m(g *gp);
-
-/* signal.c: preemption requests, the text fences, signals */
-hidden void preemptone(p *pp);
+/* preempt.c: stopping a goroutine that runs on */
+hidden void preemptinit(void);               /* what asyncPreempt saves */
+hidden void preemptone(p *pp);               /* ask pp's goroutine to stop */
 hidden void preemptall(void);
+hidden void preemptpark(g *gp);              /* a safe point: stop if asked and able */
+hidden void gopreempt_m(g *gp);              /* on g0: to the global queue */
+
+/* signal.c: the text fences, signals */
 /* Is pc in the program's own text, where a goroutine may be stopped
    (neither the runtime's nor libc's, as linker.ld fences them)? */
 hidden bool usertext(uintptr_t pc);
 hidden bool textfenced(void);               /* false: usertext knows nothing */
 hidden bool runtimetext(uintptr_t pc);      /* in gort's runtime, not libc's nor the program's */
 hidden void signalsinit(void);
-hidden void siggostarted(void);             /* the first go(): SIGQUIT, SIGFPE, SIGILL */
+hidden void sigfirstgo(void);             /* the first go(): SIGQUIT, SIGFPE, SIGILL */
 /* For libc-shim/sigaction.c: the signals whose SIG_DFL is the runtime's
    report, and whether its handler is in place. */
 hidden bool sigreported(int sig);
@@ -632,5 +630,8 @@ gopark(bool (*unlockf)(g *, void *), void *lock_, uint8_t reason)
 	gp->waitreason = reason;
 	mcall(park_m);
 }
+
+/* What the runtime calls in libc-shim, the only code that knows musl. */
+#include "libcshim.h"
 
 #endif

@@ -29,7 +29,6 @@
  * hands off first meets the P's flag in schedule() instead. Every handler
  * runs on the M's alternate signal stack.
  */
-#include <cpuid.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -42,20 +41,16 @@
 
 #include "runtime.h"
 
-enum { SIGSTACK_SIZE = 64 << 10, PREEMPT_ROOM = 8 << 10 };
-
-void asyncPreempt(void);
-
-/* Read by asm/preempt.S. */
-hidden uint64_t gort_xsave_size = 512 + 64;
-hidden uint8_t gort_have_xsave;
+enum { SIGSTACK_SIZE = 64 << 10 };
 
 extern char __executable_start[], etext[];
 /* linker.ld: where libc's text starts, after the runtime's. */
 extern char gort_libctext_start[];
 
-/* libc-shim/sigaction.c: musl's sigaction, without the program's view. */
-hidden int rtsigaction(int sig, const struct sigaction *sa, struct sigaction *old);
+/* preempt.c: the preemption signal's handler; asm/preempt.S: where it
+   sends a goroutine. */
+hidden void sigurg(int sig, siginfo_t *si, void *ctx);
+void asyncPreempt(void);
 
 /* Set once linker.ld's fence around the runtime and libc text is found;
    without it no pc can be told to be the program's. */
@@ -79,53 +74,6 @@ bool textfenced(void)
 bool runtimetext(uintptr_t pc)
 {
 	return fenced && pc >= (uintptr_t)gort_rttext_start && pc < (uintptr_t)gort_libctext_start;
-}
-
-void asyncPreempt2(void) __attribute__((used));
-void asyncPreempt2(void)
-{
-	mcall(gopreempt_m);
-}
-
-static void sigurg(int sig, siginfo_t *si, void *ctx)
-{
-	(void)sig;
-	(void)si;
-	g *gp = getg();
-	if (!gp || !gp->m)
-		return;  /* a thread of the program's own */
-	m *mp = gp->m;
-	/* sysmon may ask just before the goroutine enters a system call; the
-	   signal then cuts the call short, with EINTR even under SA_RESTART
-	   for calls with a timeout (SO_RCVTIMEO). Say so, for the libc-shim to
-	   make the call again: the program never sent a signal. */
-	if (gp == mp->curg && readgstatus(gp) == Gsyscall) {
-		atomic_store_explicit(&gp->syscallintr, 1, memory_order_relaxed);
-		return;
-	}
-	if (gp != mp->curg || mp->locks || !mp->p || readgstatus(gp) != Grunning)
-		return;
-	/* The goroutine asked to stop may have switched to its partner since,
-	   on the same time slice: the P's flag stops the partner too. */
-	if (!atomic_load(&gp->preempt) && !atomic_load(&mp->p->preempt))
-		return;
-	ucontext_t *uc = ctx;
-	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
-	uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
-	if (!usertext(pc))
-		return;
-	if (sp < gp->stacklo + PREEMPT_ROOM + gort_xsave_size || sp > gp->stackhi)
-		return;
-	sp -= 128;               /* the red zone */
-	sp -= 8;
-	/* valgrind sees sp jump there on return, not a push: the slot and the
-	   red zone below it become live for it here. */
-	if (unlikely(onvalgrind))
-		vgmemundefined(sp - 128, 128 + 8);
-	*(uintptr_t *)sp = pc;
-	uc->uc_mcontext.gregs[REG_RSP] = (greg_t)sp;
-	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)asyncPreempt;
-	atomic_store(&gp->preempt, false);
 }
 
 #define SIGBIT(s) (1ULL << ((s) - 1))
@@ -302,7 +250,7 @@ static __attribute__((cold)) void sigfault(int sig, siginfo_t *si, void *ctx)
 	   send the others, which Go reports as it reports SIGQUIT. A fault
 	   inside our own report (startpanic false) just dies. */
 	bool fault = si->si_code > 0;
-	if (atomic_load_explicit(&gostarted, memory_order_relaxed) && startpanic()) {
+	if (!mainalone() && startpanic()) {
 		if (fault && sig != SIGILL)
 			sigpanic(sig, si, uc);
 		else
@@ -364,7 +312,7 @@ void sigrelease(int sig)
 /* The program's first go(): from now on SIGQUIT dumps the goroutines and
    SIGFPE and SIGILL are reported, unless the program has its own
    disposition for them (a handler, or SIG_IGN since it started). */
-__attribute__((cold)) void siggostarted(void)
+__attribute__((cold)) void sigfirstgo(void)
 {
 	static const int sigs[] = { SIGQUIT, SIGFPE, SIGILL };
 	atomic_fetch_or(&sigwanted, SIGBIT(SIGQUIT) | SIGBIT(SIGFPE) | SIGBIT(SIGILL));
@@ -557,14 +505,7 @@ void signalsinit(void)
 		debug_asyncpreemptoff = 1;
 		boottrace("schedinit", "runtime text is not fenced by linker.ld: asynchronous preemption off");
 	}
-	unsigned a, b, c, d;
-	if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_OSXSAVE) && __get_cpuid_max(0, 0) >= 0xd) {
-		__cpuid_count(0xd, 0, a, b, c, d);
-		if (b >= 512) {
-			gort_have_xsave = 1;
-			gort_xsave_size = b + 64;
-		}
-	}
+	preemptinit();
 	siginstall(SIGSEGV);
 	siginstall(SIGBUS);
 	install(SIGURG, sigurg, SA_RESTART);
@@ -585,25 +526,3 @@ void minitsignals(m *mp)
 	sigaltstack(&st, 0);
 }
 
-/* Ask the goroutine running on pp to stop soon (Go's preemptone). */
-void preemptone(p *pp)
-{
-	m *mp = pp->m;
-	if (!mp || mp == getg()->m)
-		return;
-	g *gp = mp->curg;
-	if (!gp || gp == mp->g0)
-		return;
-	atomic_store(&gp->preempt, true);
-	atomic_store(&pp->preempt, true);
-	if (debug_asyncpreemptoff)
-		return;  /* GODEBUG=asyncpreemptoff=1: only the synchronous checks */
-	rawsyscall6(SYS_tgkill, getpid(), mp->tid, SIGURG, 0, 0, 0);
-}
-
-void preemptall(void)
-{
-	for (int32_t i = 0; i < gomaxprocs; i++)
-		if (atomic_load(&allp[i]->status) == Prunning)
-			preemptone(allp[i]);
-}

@@ -349,10 +349,7 @@ int64_t gort_nanotime(void)
 {
 	int64_t now = nanotime();
 	g *gp = getg();
-	if (unlikely(gp && atomic_load_explicit(&gp->preempt, memory_order_relaxed))) {
-		m *mp = gp->m;
-		if (mp && mp->curg == gp && mp->p && mp->locks == 0)
-			mcall(gopreempt_m);
-	}
+	if (unlikely(gp && atomic_load_explicit(&gp->preempt, memory_order_relaxed)))
+		preemptpark(gp);
 	return now;
 }

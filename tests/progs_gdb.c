@@ -54,7 +54,7 @@ static const char parkeddwarf[] =
 	"    n = 0\n"
 	"    g = gdb.parse_and_eval('allgs')\n"
 	"    while int(g) != 0:\n"
-	"        if int(g['atomicstatus']) == 4 and not bool(g['issystem']):\n"
+	"        if int(g['atomicstatus']) == 4:\n"
 	"            n += 1\n"
 	"        g = g['alllink']\n"
 	"    return n\n";

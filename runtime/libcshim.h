@@ -1,0 +1,33 @@
+/*
+ * libcshim.h: what the runtime calls in libc-shim/, the only code that
+ * knows musl's internals (docs/libc.md). Included by runtime.h.
+ */
+#ifndef GORT_LIBCSHIM_H
+#define GORT_LIBCSHIM_H
+
+struct sigaction;
+struct _IO_FILE;
+
+/* tcb.c: every goroutine a thread to the C library. A G's
+   thread control block and static TLS sit in the top gort_tcbreserve
+   bytes of its stack; tcbinit lays them out (for a G about to start)
+   and returns the thread pointer; tcbexit runs the C library's
+   thread-exit duties (pthread key destructors) on the goroutine. */
+hidden extern uintptr_t gort_tcbreserve;
+hidden extern bool tcbon;             /* goroutines have blocks of their own */
+hidden void tcbsetup(void);
+hidden uintptr_t tcbinit(g *gp);
+hidden void tcbexit(g *gp);
+hidden int tcbtidnext(void);
+
+/* start_init.c: the program's constructors, deferred to goroutine 1. */
+hidden void gort_runinit(void);
+
+/* stdio.c: another thread holds f's lock (a dying process does not wait
+   for it). */
+hidden bool stdiobusy(struct _IO_FILE *f);
+
+/* sigaction.c: musl's sigaction, without the program's view. */
+hidden int rtsigaction(int sig, const struct sigaction *sa, struct sigaction *old);
+
+#endif
