@@ -2,7 +2,8 @@
  * Unit tests of runtime/time.c: heap order, deltimer, periodic re-arming,
  * timersmove, timer0when and the wake-ups, and deltimer racing firings on
  * other threads. time.c is compiled into this file, with stand-ins for the
- * few scheduler calls it makes (goready, park_m, wakeNetPoller, mcall).
+ * few scheduler calls it makes (goready, park_m, wakeNetPoller, mcall,
+ * preemptpark).
  */
 #include <criterion/criterion.h>
 #include <pthread.h>
@@ -41,10 +42,10 @@ void mcall(void (*fn)(g *))
 	cr_assert_fail("mcall called");
 }
 
-void gopreempt_m(g *gp)
+void preemptpark(g *gp)
 {
 	(void)gp;
-	cr_assert_fail("gopreempt_m called");
+	cr_assert_fail("preemptpark called");
 }
 
 static p ps[2];
