@@ -2,7 +2,7 @@
 # doccheck.sh: the documentation and the comments cite only what exists.
 #
 # Fails when any file of the repository cites a file that is not in it
-# (docs/x.md, runtime/x.c, tests/prog/x.c ...; or a document kept outside
+# (a path under docs/, runtime/, tests/prog/ ...; or a document kept outside
 # the repository), when a comment names a function as f() that the code
 # does not have, or when docs/ names in backquotes an identifier that
 # neither the code (comments stripped), musl nor tests/doccheck.known
