@@ -222,7 +222,7 @@ uintptr_t tcbinit(g *gp)
 void tcbexit(g *gp)
 {
 	struct tcb *td = (struct tcb *)gp->tls;
-	if (td && td->tsd_used)
+	if (td->tsd_used)
 		__pthread_tsd_run_dtors();
 }
 
@@ -265,12 +265,17 @@ pid_t gettid(void)
 	return (pid_t)rawsyscall6(SYS_gettid, 0, 0, 0, 0, 0, 0);
 }
 
-/* The thread running the caller, which stays on it: the call is in the
-   runtime's text, where it is never preempted, and does not park. */
-int raise(int sig)
+/* sig to the thread running the caller, which stays on it: the call is in
+   the runtime's text, where it is never preempted, and does not park. */
+static long killself(int sig)
 {
 	long pid = rawsyscall6(SYS_getpid, 0, 0, 0, 0, 0, 0);
-	long r = rawsyscall6(SYS_tgkill, pid, rawsyscall6(SYS_gettid, 0, 0, 0, 0, 0, 0), sig, 0, 0, 0);
+	return rawsyscall6(SYS_tgkill, pid, rawsyscall6(SYS_gettid, 0, 0, 0, 0, 0, 0), sig, 0, 0, 0);
+}
+
+int raise(int sig)
+{
+	long r = killself(sig);
 	if (r < 0) {
 		errno = (int)-r;
 		return -1;
@@ -294,8 +299,7 @@ _Noreturn void abort(void)
 		uint64_t mask;
 	} dfl = { SIG_DFL, 0, 0, 0 };
 	rawsyscall6(SYS_rt_sigaction, SIGABRT, (long)&dfl, 0, 8, 0, 0);
-	long pid = rawsyscall6(SYS_getpid, 0, 0, 0, 0, 0, 0);
-	rawsyscall6(SYS_tgkill, pid, rawsyscall6(SYS_gettid, 0, 0, 0, 0, 0, 0), SIGABRT, 0, 0, 0);
+	killself(SIGABRT);
 	rawsyscall6(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&abrt, 0, 8, 0, 0);
 	__builtin_trap();
 }

@@ -12,7 +12,8 @@ struct _IO_FILE;
    thread control block and static TLS sit in the top gort_tcbreserve
    bytes of its stack; tcbinit lays them out (for a G about to start)
    and returns the thread pointer; tcbexit runs the C library's
-   thread-exit duties (pthread key destructors) on the goroutine. */
+   thread-exit duties (pthread key destructors) on a goroutine that has
+   a block of its own (g->tls). */
 hidden extern uintptr_t gort_tcbreserve;
 hidden extern bool tcbon;             /* goroutines have blocks of their own */
 hidden void tcbsetup(void);
