@@ -40,9 +40,9 @@ VALGRIND_INCDIR ?= /usr/include/valgrind
 # dwarfline.c reads DWARF line tables, which only a -g build has, and
 # vgheap.c shows memcheck the heap: the runtime for builds without -g
 # (libgort.a) has dwarfline_none.c and vgheap_none.c instead, to stay small.
-RT_SRCS := $(filter-out runtime/dwarfline%.c libc-shim/vgheap%.c,$(wildcard runtime/*.c) $(wildcard libc-shim/*.c)) \
-	$(wildcard crt/*.c)
-RT_ASM := $(wildcard asm/*.S)
+RT_SRCS := $(filter-out runtime/dwarfline%.c libc-shim/vgheap%.c %_bare.c,$(wildcard runtime/*.c) \
+	$(wildcard libc-shim/*.c) $(wildcard crt/*.c))
+RT_ASM := $(filter-out %_bare.S,$(wildcard asm/*.S))
 RT_OBJS := $(RT_SRCS:%.c=build/obj/%.o) $(RT_ASM:%.S=build/obj/%.o)
 HDRS := $(wildcard runtime/*.h) $(wildcard libc-shim/*.h) include/gort.h
 

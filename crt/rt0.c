@@ -2,12 +2,11 @@
  * rt0.c: from the kernel's initial stack to the scheduler (Go's rt0_go).
  *
  * _start hands us the initial stack. We decode argc, argv, envp and auxv,
- * then let musl initialise itself through its public entry
- * __libc_start_main, giving it runtime_entry in place of main: musl sets the
- * thread pointer (arch_prctl), static TLS, the stack protector canary and
- * environ, then calls __libc_start_init (libc-shim/start_init.c defers the
- * program's constructors) and runtime_entry on the same initial stack.
- * runtime_entry binds m0 and g0, calls osinit and schedinit, creates the
+ * then hand over to libcstart, which brings up the C library if the
+ * program has one (rt0_musl.c: musl sets the thread pointer, static TLS,
+ * the stack protector canary and environ) or reports what crt0 did without
+ * one (rt0_bare.c, gortcc -nolibc), and calls rt0_main on the same initial
+ * stack. rt0_main binds m0 and g0, calls osinit and schedinit, creates the
  * main goroutine and enters mstart, which never returns.
  */
 #include <elf.h>
@@ -18,15 +17,9 @@
 int argc_;
 char **argv_;
 char **envp_;
-
-/* musl's startup entry (src/env/__libc_start_main.c), a public symbol. */
-int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,
-                      void (*init)(void), void (*fini)(void), void (*ldso)(void));
+unsigned long *auxv_;
 
 static int64_t boot_t0;
-
-/* crt/start.S's __set_thread_area: the thread pointer musl asked it to bind. */
-extern uintptr_t gort_settls_tp;
 
 /* Names of the auxv entries a static program is given (<elf.h>). */
 static const char *auxvname(unsigned long t)
@@ -77,18 +70,13 @@ static void trace_stack(long *sp, int argc, char **argv, char **envp)
 	}
 }
 
-static int runtime_entry(int argc, char **argv, char **envp)
+void rt0_main(void)
 {
-	uintptr_t tp;
-	__asm__ volatile("mov %%fs:0, %0" : "=r"(tp));
-	boottrace("crt0", "__set_thread_area: arch_prctl(ARCH_SET_FS, %#lx) for m0's thread control block",
-	          (unsigned long)gort_settls_tp);
-	boottrace("__libc_start_main", "musl initialised; thread pointer %#lx", (unsigned long)tp);
-
+	uintptr_t tp = gettp();
 	/* m0 and g0 are static: g0 of m0 runs on the process's initial stack. */
 	m0.g0 = &g0_m0;
 	g0_m0.m = &m0;
-	g0_m0.tls = tp;   /* g0 keeps the block musl made; each goroutine gets its own */
+	g0_m0.tls = tp;   /* g0 keeps the block made for m0 (tcb.c may give each goroutine its own) */
 	setg(&g0_m0);
 	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
 	g0_m0.stackhi = sp + 256;
@@ -99,9 +87,6 @@ static int runtime_entry(int argc, char **argv, char **envp)
 	osinit();
 	boottrace("osinit", "ncpu=%d physpagesize=%lu (%ld ns)", ncpu, (unsigned long)physpagesize,
 	          (long)(nanotime() - t));
-	(void)argc;
-	(void)argv;
-	(void)envp;
 
 	t = nanotime();
 	tcbsetup();
@@ -131,13 +116,16 @@ void rt0_go(long *sp)
 	argc_ = argc;
 	argv_ = argv;
 	envp_ = envp;
-	/* GODEBUG is read here, before musl is up, so the first steps can be traced;
-	   boottrace writes with raw system calls. */
+	int nenv = 0;
+	while (envp[nenv])
+		nenv++;
+	auxv_ = (unsigned long *)(envp + nenv + 1);
+	/* GODEBUG is read here, before any C library is up, so the first steps
+	   can be traced; boottrace writes with raw system calls. */
 	parsedebugvars(envp);
 	if (debug_boottrace) {
 		boot_t0 = nanotime_raw();
 		trace_stack(sp, argc, argv, envp);
 	}
-	__libc_start_main(runtime_entry, argc, argv, 0, 0, 0);
-	__builtin_unreachable();
+	libcstart(argc, argv, envp);
 }

@@ -190,13 +190,31 @@ hidden int __lockfile(FILE *f0)
 	}
 }
 
-/* For a dying process (runtime/panic.c): is f's lock held by another
-   thread? A negative lock is musl's "no locking yet" (one thread). */
-hidden bool stdiobusy(FILE *f0)
+/* Is f's lock held by another thread? A negative lock is musl's "no
+   locking yet" (one thread). */
+static bool stdiobusy(FILE *f0)
 {
 	struct file *f = (struct file *)f0;
 	int owner = f->lock;
 	return owner > 0 && (owner & ~MAYBE_WAITERS) != shim_selftid();
+}
+
+/* Flush a stream unless another holds its lock: the holder may be a
+   goroutine that can never run again (it waits for a P that an M, which
+   the runtime failed to create, would have given it), and waiting for it
+   would hang the dying process. */
+static void flushifunlocked(FILE *f)
+{
+	if (!stdiobusy(f))
+		fflush(f);
+}
+
+/* A dying process (runtime/panic.c) flushes what the program wrote with
+   stdio before its report. */
+void dopanic_flush(void)
+{
+	flushifunlocked(stdout);
+	flushifunlocked(stderr);
 }
 
 hidden void __unlockfile(FILE *f0)

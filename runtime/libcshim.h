@@ -6,7 +6,6 @@
 #define GORT_LIBCSHIM_H
 
 struct sigaction;
-struct _IO_FILE;
 
 /* tcb.c: every goroutine a thread to the C library. A G's
    thread control block and static TLS sit in the top gort_tcbreserve
@@ -24,9 +23,9 @@ hidden int tcbtidnext(void);
 /* start_init.c: the program's constructors, deferred to goroutine 1. */
 hidden void gort_runinit(void);
 
-/* stdio.c: another thread holds f's lock (a dying process does not wait
-   for it). */
-hidden bool stdiobusy(struct _IO_FILE *f);
+/* stdio.c: a dying process flushes the program's stdout and stderr,
+   unless another thread holds their lock. */
+hidden void dopanic_flush(void);
 
 /* sigaction.c: musl's sigaction, without the program's view. */
 hidden int rtsigaction(int sig, const struct sigaction *sa, struct sigaction *old);

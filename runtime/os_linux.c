@@ -2,11 +2,8 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
-#include <sys/auxv.h>
 #include <sys/syscall.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "runtime.h"
 
@@ -26,13 +23,6 @@ long rawsyscall6(long n, long a1, long a2, long a3, long a4, long a5, long a6)
 	return (long)ret;
 }
 
-int64_t nanotime(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* musl caches its choice of clock_gettime on first use; a call made before
    __libc_start_main has parsed auxv would pin it to the slow system call. */
 int64_t nanotime_raw(void)
@@ -42,14 +32,26 @@ int64_t nanotime_raw(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* CPUs the process may run on: the affinity mask, as Go's getproccount. */
+/* CPUs the process may run on: the affinity mask, as Go's getproccount.
+   The kernel returns the bytes of the mask it wrote. */
 int32_t getproccount(void)
 {
-	cpu_set_t set;
-	if (sched_getaffinity(0, sizeof set, &set) != 0)
-		return 1;
-	int n = CPU_COUNT(&set);
+	uint64_t set[16] = { 0 };
+	long r = rawsyscall6(SYS_sched_getaffinity, 0, sizeof set, (long)set, 0, 0, 0);
+	int n = 0;
+	for (long i = 0; r > 0 && i < r / 8; i++)
+		n += __builtin_popcountll(set[i]);
 	return n > 0 ? n : 1;
+}
+
+/* The auxiliary vector the kernel put after envp (rt0_go found it): read
+   here rather than with the C library's getauxval, which bare mode lacks. */
+unsigned long sysauxv(unsigned long type)
+{
+	for (unsigned long *a = auxv_; a && a[0] != AT_NULL; a += 2)
+		if (a[0] == type)
+			return a[1];
+	return 0;
 }
 
 int gettid_(void)
@@ -83,10 +85,10 @@ void osinit(void)
 {
 	valgrindinit();
 	ncpu = getproccount();
-	physpagesize = getauxval(AT_PAGESZ);
+	physpagesize = sysauxv(AT_PAGESZ);
 	if (physpagesize == 0)
 		physpagesize = 4096;
-	gort_fsgsbase = (getauxval(AT_HWCAP2) & 2) && !debug_nofsgsbase && !onvalgrind;
+	gort_fsgsbase = (sysauxv(AT_HWCAP2) & 2) && !debug_nofsgsbase && !onvalgrind;
 }
 
 uintptr_t gettp(void)

@@ -327,22 +327,6 @@ __attribute__((cold)) void tracebackothers(g *me)
 	}
 }
 
-/* Flush a stream unless another holds its lock: the holder may be a
-   goroutine that can never run again (it waits for a P that an M, which
-   the runtime failed to create, would have given it), and waiting for it
-   would hang the dying process. */
-static void flushifunlocked(FILE *f)
-{
-	if (!stdiobusy(f))
-		fflush(f);
-}
-
-void dopanic_flush(void)
-{
-	flushifunlocked(stdout);
-	flushifunlocked(stderr);
-}
-
 /* Set once a thread starts printing a fatal report; any other that fails
    meanwhile waits for it to end the process. dyingtid is the printer. */
 static _Atomic int dying;

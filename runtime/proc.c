@@ -2,7 +2,7 @@
  * proc.c: goroutine scheduler (Go's proc.go).
  *
  * The scheduler's job is to distribute ready-to-run goroutines over worker
- * threads. G is a goroutine, M a worker thread (a musl pthread), P a
+ * threads. G is a goroutine, M a worker thread (os_musl.c, os_bare.c), P a
  * resource needed to run goroutines: an M must hold a P to run a G, and
  * there are exactly gomaxprocs Ps.
  *
@@ -20,7 +20,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <sys/syscall.h>
 #include <signal.h>
 #include <stdio.h>
@@ -70,7 +69,7 @@ static int32_t nmsys;
 /* P count requested by gort_gomaxprocs, applied by startTheWorld. */
 static int32_t newprocs;
 
-enum { MAXGOMAXPROCS = 1024, GFREE_LOCAL = 64, M_STACK = 256 << 10 };
+enum { MAXGOMAXPROCS = 1024, GFREE_LOCAL = 64 };
 
 extern int main(int, char **, char **);
 
@@ -213,10 +212,11 @@ static m *mget(void)
 
 /* ---- Ms ---- */
 
-static void *mstart_thread(void *arg)
+/* A new M's first function, on its own thread and g0 stack, called by the
+   OS layer's newosproc (Go's mstart on a new thread). */
+void mstart_thread(m *mp)
 {
-	m *mp = arg;
-	/* g0 owns the thread's own control block, the one musl made. */
+	/* g0 owns the thread's own control block, the one newosproc made. */
 	mp->g0->tls = gettp();
 	setg(mp->g0);
 	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
@@ -262,18 +262,12 @@ static void newm1(void (*fn)(void), p *pp, int64_t id)
 	mp->nextp = pp;
 	mcommoninit(mp, id);
 
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, M_STACK);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	/* The new thread starts with every signal blocked and unblocks them
 	   once its signal stack is set (mstart_thread). */
 	uint64_t all = ~0ULL, old = 0;
 	rawsyscall6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, sizeof all, 0, 0);
-	pthread_t t;
-	int err = pthread_create(&t, &attr, mstart_thread, mp);
+	int err = newosproc(mp);
 	rawsyscall6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, sizeof old, 0, 0);
-	pthread_attr_destroy(&attr);
 	if (err) {
 		char note[160];
 		fmt(note, sizeof note, "runtime: failed to create new OS thread (have %d already; errno=%d)\n%s",
@@ -1179,7 +1173,7 @@ static _Noreturn void mexit(m *mp)
 		for (;;)
 			notesleep(&mp->park);
 	}
-	pthread_exit(0);
+	exitThread();
 }
 
 void gort_lockosthread(void)

@@ -452,8 +452,8 @@ hidden void procyield(int n);
 
 /* os_linux.c */
 hidden void osinit(void);
-hidden int64_t nanotime(void);
 hidden int64_t nanotime_raw(void);    /* before musl is up: no vDSO */
+hidden unsigned long sysauxv(unsigned long type); /* an auxv entry's value, 0 if none */
 hidden int32_t getproccount(void);
 hidden int gettid_(void);
 hidden void usleep_(int64_t us);
@@ -462,6 +462,16 @@ hidden int procdir(const char *path, void (*fn)(long n, void *arg), void *arg);
 hidden uintptr_t gettp(void);           /* this thread's pointer (%fs base) */
 hidden void settp(uintptr_t tp);        /* load one: wrfsbase, or arch_prctl */
 hidden extern uint8_t gort_fsgsbase;    /* wrfsbase may be used (asm/switch.S) */
+
+/* The OS layer: what differs between the default mode (os_musl.c, the
+   C library's threads and clock) and bare mode (os_bare.c, gortcc
+   -nolibc: raw clone, the kernel's clock, no C library). One of the two
+   is linked (docs/bootstrap.md). */
+enum { M_STACK = 256 << 10 };           /* an M's g0 stack */
+hidden int newosproc(m *mp);            /* a thread for mp, which runs mstart_thread; 0 or errno */
+hidden _Noreturn void exitThread(void); /* the calling M's thread ends (mexit) */
+hidden int64_t nanotime(void);          /* CLOCK_MONOTONIC in ns */
+hidden _Noreturn void mstart_thread(m *mp); /* proc.c: a new M's first function */
 
 /* valgrind.c */
 hidden extern bool onvalgrind;        /* running under valgrind (osinit) */
@@ -512,7 +522,6 @@ hidden void tracebackothers(g *me);
 hidden void traceback1(g *gp, uintptr_t pc, uintptr_t sp, uintptr_t bp, bool exactpc);
 hidden _Noreturn void fatalsignal(const char *s, bool flush, uintptr_t pc, uintptr_t sp, uintptr_t bp);
 hidden void goroutineheader(g *gp);
-hidden void dopanic_flush(void);
 hidden extern const char *const waitreasonstrings[waitReasonCount];
 hidden uintptr_t waitpc(g *gp);             /* first pc in the program's text of a parked G */
 /* A fatal report, in pieces for the signal handlers (Go's startpanic_m,
@@ -590,6 +599,12 @@ hidden void sigpendingwake(void);           /* take it here if no M can */
 hidden extern int argc_;
 hidden extern char **argv_;
 hidden extern char **envp_;
+hidden extern unsigned long *auxv_;
+/* crt/rt0.c: binds m0 and g0, runs osinit and schedinit, starts main's
+   goroutine and enters mstart. Called by libcstart (crt/rt0_musl.c, once
+   the C library is up; crt/rt0_bare.c, at once). */
+hidden _Noreturn void rt0_main(void);
+hidden _Noreturn void libcstart(int argc, char **argv, char **envp);
 
 /* Text bounds of runtime and libc, from linker.ld: preemption is only safe
    outside [gort_rttext_start, gort_rttext_end). */

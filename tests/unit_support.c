@@ -7,14 +7,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "runtime.h"
 
 __thread g *gort_curg;
 int32_t gomaxprocs = 1;
 char **envp_;
+unsigned long *auxv_;
 int32_t debug_nofsgsbase;
 int32_t debug_stackfallback;
+
+/* The OS layer's clock (os_musl.c), here the host C library's. */
+int64_t nanotime(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 void throw(const char *s)
 {
