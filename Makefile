@@ -46,7 +46,13 @@ RT_ASM := $(filter-out %_bare.S,$(wildcard asm/*.S))
 RT_OBJS := $(RT_SRCS:%.c=build/obj/%.o) $(RT_ASM:%.S=build/obj/%.o)
 HDRS := $(wildcard runtime/*.h) $(wildcard libc-shim/*.h) include/gort.h
 
-LIBS := lib/libgort.a lib/libgort-debug.a lib/crt0.o lib/gort.specs lib/linker.ld
+# Bare mode (gortcc -nolibc, docs/bootstrap.md): the same runtime objects
+# without libc-shim/, with the *_bare files in place of the *_musl ones.
+BARE_SRCS := $(filter-out runtime/dwarfline%.c %_musl.c,$(wildcard runtime/*.c) $(wildcard crt/*.c))
+BARE_OBJS := $(BARE_SRCS:%.c=build/obj/%.o) $(patsubst %.S,build/obj/%.o,$(wildcard asm/*.S))
+BARE_LIBS := lib/libgort-bare.a lib/libgort-bare-debug.a lib/crt0-bare.o lib/gort-bare.specs
+
+LIBS := lib/libgort.a lib/libgort-debug.a lib/crt0.o lib/gort.specs lib/linker.ld $(BARE_LIBS)
 # The checking runtime (runtime/lockrank.c): the -g runtime built with
 # -DGORT_LOCKRANK, in lib/lockrank/ with links to the rest of lib/;
 # gortcc links it when GORT_LOCKRANK=1. Not installed.
@@ -142,6 +148,48 @@ lib/libgort.a: build/nolines/gort.o
 	@mkdir -p lib
 	rm -f $@
 	ar rcs $@ $^
+
+# The bare runtime keeps global only the public API, what crt0-bare.o
+# calls, and the four string functions gcc may emit calls to
+# (runtime/libc_bare.c); its malloc, mmap, read... stay the runtime's.
+build/bare/gort.keep:
+	@mkdir -p $(dir $@)
+	printf '%s\n' rt0_go rt0_tlssize rt0_tlsinit memcpy memmove memset memcmp > $@
+
+build/bare/gort-all.o: $(BARE_OBJS) build/obj/runtime/dwarfline.o
+	@mkdir -p $(dir $@)
+	ld -r -o $@ $^
+
+build/bare/nolines/gort-all.o: $(BARE_OBJS) build/obj/runtime/dwarfline_none.o
+	@mkdir -p $(dir $@)
+	ld -r -o $@ $^
+
+build/bare/gort.o: build/bare/gort-all.o build/bare/gort.keep
+	objcopy --keep-global-symbols=build/bare/gort.keep --wildcard --keep-global-symbol='gort_*' $< $@
+
+build/bare/nolines/gort.o: build/bare/nolines/gort-all.o build/bare/gort.keep
+	objcopy --strip-debug --keep-global-symbols=build/bare/gort.keep --wildcard --keep-global-symbol='gort_*' $< $@
+
+lib/libgort-bare-debug.a: build/bare/gort.o
+	@mkdir -p lib
+	rm -f $@
+	ar rcs $@ $^
+
+lib/libgort-bare.a: build/bare/nolines/gort.o
+	@mkdir -p lib
+	rm -f $@
+	ar rcs $@ $^
+
+lib/crt0-bare.o: crt/start_bare.S
+	@mkdir -p lib
+	$(MUSLCC) $(RTFLAGS) -c $< -o $@
+
+lib/gort-bare.specs: crt/gort-bare.specs
+	@mkdir -p lib
+	cp $< $@
+
+# libc_bare.c's loops must stay loops, not calls to memset and memcpy.
+build/obj/runtime/libc_bare.o: RTFLAGS += -fno-tree-loop-distribute-patterns
 
 lib/crt0.o: crt/start.S
 	@mkdir -p lib

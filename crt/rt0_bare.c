@@ -1,0 +1,21 @@
+/*
+ * rt0_bare.c: bare mode's libcstart (gortcc -nolibc). There is no C
+ * library to bring up: crt/start_bare.S has laid out m0's TLS block and
+ * bound it with arch_prctl before rt0_go ran, so this only reports those
+ * steps (GODEBUG=boottrace=1) and goes on to rt0_main.
+ */
+#include <stdint.h>
+
+#include "runtime.h"
+#include "bare.h"
+
+void libcstart(int argc, char **argv, char **envp)
+{
+	(void)argc, (void)argv, (void)envp;
+	uintptr_t tp = gettp();
+	boottrace("crt0", "TLS laid out on the initial stack: PT_TLS image %#lx filesz=%zu memsz=%zu align=%zu below thread pointer %#lx",
+	          (unsigned long)tlsimage, tlsfilesz, tlsmemsz, tlsalign, (unsigned long)tp);
+	boottrace("crt0", "arch_prctl(ARCH_SET_FS, %#lx) = %ld for m0, the first system call; no C library",
+	          (unsigned long)tp, gort_settls_ret);
+	rt0_main();
+}
