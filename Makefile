@@ -61,6 +61,9 @@ LOCKRANK_OBJS := $(RT_OBJS:build/obj/%=build/lockrank/obj/%) build/lockrank/obj/
 LOCKRANK_LIB := lib/lockrank/libgort.a
 PROG_SRCS := $(wildcard tests/prog/*.c)
 PROGS := $(PROG_SRCS:tests/prog/%.c=build/tests/prog/%)
+# tests/prog/bare_*.c: built in both modes, and in bare mode (gortcc
+# -nolibc) as build/tests/prog/bare/NAME.
+BARE_PROGS := $(patsubst tests/prog/%.c,build/tests/prog/bare/%,$(wildcard tests/prog/bare_*.c))
 SAMPLE_SRCS := $(wildcard samples/*.c)
 SAMPLES := $(SAMPLE_SRCS:samples/%.c=build/samples/%)
 
@@ -207,6 +210,10 @@ build/tests/prog/%: tests/prog/%.c $(wildcard tests/prog/*.h) $(LIBS) $(GORTCC)
 	@mkdir -p $(dir $@)
 	$(GORTCC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -o $@ $<
 
+build/tests/prog/bare/%: tests/prog/%.c $(wildcard tests/prog/*.h) $(LIBS) $(GORTCC)
+	@mkdir -p $(dir $@)
+	$(GORTCC) -nolibc $(WARN) $(CFLAGS) -o $@ $<
+
 # The file:line test's program also without -g, stripped, and with DWARF 4
 # (tests/progs_fileline.c).
 FILELINE_VARIANTS := $(addprefix build/tests/prog/trace_fileline-,nodebug stripped dwarf4)
@@ -301,7 +308,7 @@ LOCKRANK_PROGS := $(PROG_SRCS:tests/prog/%.c=build/lockrank/tests/prog/%) $(SAMP
 # must not change what is tested.
 CLEANENV = env -i PATH="$$PATH" HOME="$$HOME" $${TMPDIR:+TMPDIR="$$TMPDIR"}
 
-check: all $(PROGS) $(FILELINE_VARIANTS) $(SAMPLES) $(CRIT_BINS) $(LOCKRANK_PROGS)
+check: all $(PROGS) $(BARE_PROGS) $(FILELINE_VARIANTS) $(SAMPLES) $(CRIT_BINS) $(LOCKRANK_PROGS)
 	@fail=0; ./tests/doccheck.sh || fail=1; for t in $(CRIT_BINS); do \
 		echo "== $$t"; s=$$(date +%s); $(CLEANENV) GORT_BUILD=build ./$$t --jobs 2 || fail=1; \
 		echo "   ($$(( $$(date +%s) - s )) s)"; \
