@@ -1,6 +1,8 @@
 /*
  * libcshim.h: what the runtime calls in libc-shim/, the only code that
- * knows musl's internals (docs/libc.md). Included by runtime.h.
+ * knows musl's internals (docs/libc.md). Included by runtime.h. In bare
+ * mode (gortcc -nolibc) libc-shim/ is not linked and shim_bare.c gives
+ * the same.
  */
 #ifndef GORT_LIBCSHIM_H
 #define GORT_LIBCSHIM_H
