@@ -27,6 +27,7 @@
 #ifndef GORT_RUNTIME_H
 #define GORT_RUNTIME_H
 
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -542,9 +543,12 @@ hidden const char *gogetenv(const char *name);
 enum { throwTypeNone, throwTypeUser, throwTypeRuntime };
 hidden void settraceback(const char *s);
 hidden void gotraceback(int throwing, int32_t *level, bool *all, bool *crash);
-/* snprintf without libc (%s %c %d %u %x %p, l and z, a width): for
-   messages made where libc's locks or memory may be unusable. */
+
+/* print.c: snprintf without libc (gort_printf's conversions), for
+   messages made where libc's locks or memory may be unusable, or before
+   musl is up. */
 hidden void fmt(char *buf, size_t size, const char *f, ...) __attribute__((format(printf, 3, 4)));
+hidden void vfmt(char *buf, size_t size, const char *f, va_list ap);
 
 /* sysmon.c */
 hidden void sysmon(void);

@@ -2,6 +2,7 @@
 #include "harness.h"
 
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -163,15 +165,13 @@ struct run run_cmd(const char *const *argv, const char *const *env, double limit
 	return r;
 }
 
-struct run run_prog(const char *name, const char *const *args,
-                    const char *const *env, int procs, double limit)
+static struct run run_path(const char *path, const char *const *args,
+                           const char *const *env, int procs, double limit)
 {
 	const char *argv[64];
-	char path[4096], gmp[64];
+	char gmp[64];
 	const char *envv[64];
 	int n = 0, ne = 0;
-	snprintf(path, sizeof path, "%s", build_path("tests/prog/"));
-	strncat(path, name, sizeof path - strlen(path) - 1);
 	argv[n++] = path;
 	for (const char *const *a = args; a && *a && n < 63; a++)
 		argv[n++] = *a;
@@ -184,6 +184,86 @@ struct run run_prog(const char *name, const char *const *args,
 		envv[ne++] = *e;
 	envv[ne] = NULL;
 	return run_cmd(argv, envv, limit);
+}
+
+struct run run_prog(const char *name, const char *const *args,
+                    const char *const *env, int procs, double limit)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s", build_path("tests/prog/"));
+	strncat(path, name, sizeof path - strlen(path) - 1);
+	return run_path(path, args, env, procs, limit);
+}
+
+static void variant_path(char *path, size_t size, const char *variant, const char *name)
+{
+	char rel[512];
+	snprintf(rel, sizeof rel, "tests/prog-%s/%s", variant, name);
+	snprintf(path, size, "%s", build_path(rel));
+}
+
+struct run run_variant(const char *variant, const char *name, const char *const *args,
+                       const char *const *env, int procs, double limit)
+{
+	char path[4096];
+	variant_path(path, sizeof path, variant, name);
+	return run_path(path, args, env, procs, limit);
+}
+
+static double mtime(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st))
+		return -1;
+	return st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
+}
+
+/* The newest of what a program's binary depends on: its source, the
+   shared header, gortcc and the runtime archives and objects in lib/. */
+static double inputs_mtime(const char *src)
+{
+	double t = mtime(src);
+	const char *more[] = { "tests/prog/bare.h", "bin/gortcc" };
+	for (int i = 0; i < 2; i++)
+		if (mtime(more[i]) > t)
+			t = mtime(more[i]);
+	DIR *d = opendir("lib");
+	for (struct dirent *e; d && (e = readdir(d));) {
+		char p[512];
+		snprintf(p, sizeof p, "lib/%s", e->d_name);
+		if (mtime(p) > t)
+			t = mtime(p);
+	}
+	if (d)
+		closedir(d);
+	return t;
+}
+
+struct run build_prog(const char *variant, const char *name, const char *const *flags)
+{
+	char src[512], out[4096], tmp[4200], dir[4096];
+	snprintf(src, sizeof src, "tests/prog/%s.c", name);
+	variant_path(out, sizeof out, variant, name);
+	double t = mtime(out);
+	if (t >= 0 && t >= inputs_mtime(src))
+		return (struct run){ .out = strdup(""), .err = strdup("") };
+	snprintf(dir, sizeof dir, "%s", out);
+	*strrchr(dir, '/') = 0;
+	mkdir(dir, 0777);
+	snprintf(tmp, sizeof tmp, "%s.%d", out, (int)getpid());
+	const char *argv[64] = { "bin/gortcc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-O2", "-g" };
+	int n = 7;
+	for (const char *const *f = flags; f && *f && n < 59; f++)
+		argv[n++] = *f;
+	argv[n++] = "-o";
+	argv[n++] = tmp;
+	argv[n++] = src;
+	argv[n] = NULL;
+	struct run r = run_cmd(argv, NULL, 120);
+	if (r.status == 0 && !r.timedout && rename(tmp, out) != 0)
+		r.status = 1;
+	unlink(tmp);
+	return r;
 }
 
 void run_free(struct run *r)

@@ -37,6 +37,18 @@ struct run run_cmd(const char *const *argv, const char *const *env,
 
 void run_free(struct run *r);
 
+/* Build tests/prog/NAME.c with bin/gortcc, the flags the Makefile gives
+   the test programs and the extra flags (NULL-terminated, e.g. -nolibc)
+   into build/tests/prog-VARIANT/NAME, unless that binary is newer than the
+   source, gortcc and every runtime archive in lib/. Tests may build the
+   same program at once: each writes its own file and renames it. Returns
+   the compiler's run (status 0: built, or already up to date). */
+struct run build_prog(const char *variant, const char *name, const char *const *flags);
+
+/* run_prog for a program build_prog made. */
+struct run run_variant(const char *variant, const char *name, const char *const *args,
+                       const char *const *env, int procs, double limit_secs);
+
 /* Path of a build artefact below the build directory (build/ by default,
    GORT_BUILD overrides): e.g. build_path("bin/gortcc"). Static buffer. */
 const char *build_path(const char *rel);
