@@ -464,6 +464,13 @@ hidden uintptr_t gettp(void);           /* this thread's pointer (%fs base) */
 hidden void settp(uintptr_t tp);        /* load one: wrfsbase, or arch_prctl */
 hidden extern uint8_t gort_fsgsbase;    /* wrfsbase may be used (asm/switch.S) */
 
+/* vdso_linux.c: the vDSO's clock_gettime, for bare mode (musl finds it
+   in default mode). vdsoclockgettime returns 0 or the negated errno. */
+struct timespec;
+hidden extern int (*vdsoClockgettimeSym)(int clockid, struct timespec *ts);
+hidden void vdsoinit(uintptr_t sysinfo_ehdr);
+hidden int vdsoclockgettime(int clockid, struct timespec *ts);
+
 /* valgrind.c */
 hidden extern bool onvalgrind;        /* running under valgrind (osinit) */
 hidden void valgrindinit(void);
