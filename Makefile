@@ -67,7 +67,7 @@ UNIT_RT := runtime/runq.c runtime/lock_futex.c runtime/os_linux.c runtime/stack.
 	runtime/vdso_linux.c tests/unit_support.c
 CRIT_BINS := $(CRIT_UNIT_SRCS:tests/%.c=build/tests/unit_%) $(CRIT_PROG_SRCS:tests/%.c=build/tests/%)
 
-all: $(LIBS) lib/kernel lib/include $(GORTCC)
+all: $(LIBS) lib/nolibc-hint lib/kernel lib/include $(GORTCC)
 
 build/obj/%.o: %.c $(HDRS) | build/vginc
 	@mkdir -p $(dir $@)
@@ -155,6 +155,12 @@ lib/gort.specs: crt/gort.specs
 lib/linker.ld: linker.ld
 	@mkdir -p lib
 	cp $< $@
+
+# ld runs it for gortcc -nolibc when a link misses a symbol.
+lib/nolibc-hint: crt/nolibc-hint.sh
+	@mkdir -p lib
+	cp $< $@
+	chmod 755 $@
 
 build/tests/prog/%: tests/prog/%.c $(wildcard tests/prog/*.h) $(LIBS) $(GORTCC)
 	@mkdir -p $(dir $@)
@@ -286,11 +292,14 @@ MAN1 := $(wildcard man/*.1)
 MAN3 := $(wildcard man/*.3)
 MAN7 := $(wildcard man/*.7)
 DOCS := $(wildcard docs/*.md)
-INSTALLED := bin/gortcc include/gort/gort.h $(LIBS:lib/%=lib/gort/%) lib/gort/gort-prefix.specs \
+BARE_HDRS := $(wildcard include/bare/*.h) $(wildcard include/bare/sys/*.h)
+INSTALLED := bin/gortcc include/gort/gort.h $(BARE_HDRS:include/%=include/gort/%) lib/gort/nolibc-hint \
+	$(LIBS:lib/%=lib/gort/%) lib/gort/gort-prefix.specs \
 	lib/gort/include/gort lib/pkgconfig/gort.pc \
 	$(MAN1:man/%=share/man/man1/%) $(MAN3:man/%=share/man/man3/%) $(MAN7:man/%=share/man/man7/%) \
 	$(DOCS:docs/%=share/doc/gort/%)
-INSTALLED_DIRS := lib/gort/kernel lib/gort/include lib/gort include/gort share/doc/gort
+INSTALLED_DIRS := lib/gort/kernel lib/gort/include lib/gort include/gort/bare/sys include/gort/bare include/gort \
+	share/doc/gort
 D := $(DESTDIR)$(PREFIX)
 
 install: all
@@ -299,6 +308,10 @@ install: all
 	install -m 755 bin/gortcc $(D)/bin/gortcc
 	install -m 644 $(LIBS) $(D)/lib/gort/
 	install -m 644 include/gort.h $(D)/include/gort/gort.h
+	install -d $(D)/include/gort/bare/sys
+	install -m 644 $(wildcard include/bare/*.h) $(D)/include/gort/bare/
+	install -m 644 $(wildcard include/bare/sys/*.h) $(D)/include/gort/bare/sys/
+	install -m 755 lib/nolibc-hint $(D)/lib/gort/nolibc-hint
 	ln -sfn ../../../include/gort $(D)/lib/gort/include/gort
 	sed 's|%:getenv(GORT_LIBDIR \([^)]*\))|$(PREFIX)/lib/gort\1|g; s|%:getenv(GORT_INCDIR \([^)]*\))|$(PREFIX)/include/gort\1|g; s|%:getenv(GORT_MUSLINC \([^)]*\))|$(MUSL_INCDIR)\1|g; s|%:getenv(GORT_MUSLLIB \([^)]*\))|$(MUSL_LIBDIR)\1|g' \
 		crt/gort.specs > $(D)/lib/gort/gort-prefix.specs

@@ -240,6 +240,12 @@ int gort_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
    not only the goroutine, as Go's print does. Anywhere. */
 ssize_t gort_write(int fd, const void *buf, size_t n);
 
+/* The calling goroutine's errno (a thread's own off goroutines), where
+   gort's calls report their errors: &errno in default mode. Bare mode has
+   no C library, and its <errno.h> (gort's) defines errno with this.
+   Anywhere. */
+int *gort_errno(void);
+
 #undef GORT_NORETURN
 
 #ifdef __cplusplus

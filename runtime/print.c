@@ -1,7 +1,7 @@
 /*
  * print.c: formatted output without the C library (Go's print.go):
- * gort_printf and gort_write for programs, fmt and vfmt for the runtime's
- * own messages.
+ * gort_printf, gort_write and gort_errno for programs, fmt and vfmt for
+ * the runtime's own messages.
  *
  * Nothing here calls the C library, takes a lock or touches thread-local
  * state but errno on failure: it works before musl is up (boottrace),
@@ -54,6 +54,12 @@ ssize_t gort_write(int fd, const void *buf, size_t n)
 		return -1;
 	}
 	return r;
+}
+
+/* For bare mode's <errno.h>, which has no C library's errno to use. */
+int *gort_errno(void)
+{
+	return &errno;
 }
 
 /* All of it, or stop at the first error. A descriptor in non-blocking

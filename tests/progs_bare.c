@@ -13,6 +13,7 @@
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -211,8 +212,7 @@ static const char sync_out[] =
 	"waitgroup: 300 done in 3 rounds, state=0\n";
 
 static const char time_out[] =
-	"order: 1 2 3 4 5 6 7 8\n"
-	"early=0\n"
+	"sleepers: all woke=1 early=0\n"
 	"monotonic: back=0\n"
 	"parks: others ran during the sleep: 1\n";
 
@@ -327,4 +327,236 @@ Test(bare_mode, fatal_errors_and_exit_status)
 {
 	needbare("bare_fatal");
 	fatals(true);
+}
+
+/* ---- what only bare mode promises ---- */
+
+/* The compiler's freestanding headers, and nothing of a C library's:
+   what gortcc -nolibc offers a program besides include/bare and gort.h
+   (the kernel's headers, for errno.h's numbers, come last). */
+static const char *gccinclude(void)
+{
+	static char dir[4096];
+	const char *argv[] = { "gcc", "-print-file-name=include", NULL };
+	struct run r = run_cmd(argv, NULL, LIMIT);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	snprintf(dir, sizeof dir, "%.*s", (int)strcspn(r.out, "\n"), r.out);
+	run_free(&r);
+	return dir;
+}
+
+static const char *const want_hint = "bare mode has no C library; use gort_printf and gort_write from <gort.h>";
+static const char *const link_hint =
+	"gortcc -nolibc: puts is the C library's, and bare mode has no C library: use gort_printf and gort_write";
+
+/* Compile src with include/bare and gort.h as gortcc -nolibc offers them,
+   through gcc itself: the headers are tested while there is no bare
+   runtime to link. */
+static struct run compile_bare(const char *src)
+{
+	const char *argv[] = { "gcc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-ffreestanding", "-nostdinc",
+	                       "-isystem", "include/bare", "-isystem", "include", "-isystem", gccinclude(),
+	                       "-idirafter", "lib/kernel", "-DGORT_NOLIBC", "-fsyntax-only", src, NULL };
+	return run_cmd(argv, NULL, LIMIT);
+}
+
+Test(nolibc_headers, the_bare_programs_compile_with_no_c_library)
+{
+	const char *progs[] = { "bare_print", "bare_chan", "bare_select", "bare_sync", "bare_time", "bare_sched",
+	                        "bare_fatal", "bare_hello" };
+	for (size_t i = 0; i < sizeof progs / sizeof *progs; i++) {
+		char src[256];
+		snprintf(src, sizeof src, "tests/prog/%s.c", progs[i]);
+		struct run r = compile_bare(src);
+		cr_expect_eq(r.status, 0, "%s with bare mode's headers:\n%s", src, r.err);
+		run_free(&r);
+	}
+}
+
+/* A program with the C library's headers, and one with a call of the C
+   library's declared by hand. */
+static char tmpdir[] = "/tmp/gort-bare-XXXXXX";
+
+static const char *tmpfile_with(const char *name, const char *text)
+{
+	static char path[256];
+	if (strstr(tmpdir, "XXXXXX"))
+		cr_assert(mkdtemp(tmpdir));
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	FILE *f = fopen(path, "w");
+	cr_assert(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void rmtmp(void)
+{
+	if (!strstr(tmpdir, "XXXXXX")) {
+		char cmd[300];
+		snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+		cr_expect_eq(system(cmd), 0);
+	}
+}
+
+static const char stdio_prog[] = "#include <gort.h>\n#include <stdio.h>\nint main(void) { puts(\"hi\"); return 0; }\n";
+static const char puts_prog[] = "#include <gort.h>\nint puts(const char *);\nint mine(void);\n"
+                                "int main(void) { puts(\"hi\"); return mine(); }\n";
+
+Test(nolibc_headers, the_c_librarys_headers_say_there_is_none, .fini = rmtmp)
+{
+	const char *hdrs[] = { "stdio.h", "stdlib.h", "string.h", "unistd.h", "pthread.h", "sys/types.h" };
+	for (size_t i = 0; i < sizeof hdrs / sizeof *hdrs; i++) {
+		char text[128];
+		snprintf(text, sizeof text, "#include <gort.h>\n#include <%s>\n", hdrs[i]);
+		struct run r = compile_bare(tmpfile_with("h.c", text));
+		cr_expect_neq(r.status, 0, "<%s> compiled in bare mode", hdrs[i]);
+		cr_expect(strstr(r.err, want_hint), "<%s>: no hint:\n%s", hdrs[i], r.err);
+		run_free(&r);
+	}
+}
+
+Test(nolibc_headers, a_link_missing_a_c_library_function_says_so, .fini = rmtmp)
+{
+	/* ld with gortcc -nolibc's script, on a link with no C library. */
+	const char *src = tmpfile_with("l.c", puts_prog);
+	char out[300];
+	snprintf(out, sizeof out, "%s/l", tmpdir);
+	const char *argv[] = { "gcc", "-Iinclude", "-nostdlib", "-static", "-Wl,--error-handling-script=lib/nolibc-hint",
+	                       "-Wl,-e,main", "-o", out, src, NULL };
+	struct run r = run_cmd(argv, NULL, LIMIT);
+	cr_expect_neq(r.status, 0);
+	cr_expect(strstr(r.err, link_hint), "no hint for puts:\n%s", r.err);
+	/* The program's own missing function is not the C library's. */
+	cr_expect(!strstr(r.err, "mine is the C library's"), "%s", r.err);
+	cr_expect(strstr(r.err, "undefined reference to `mine'"), "%s", r.err);
+	run_free(&r);
+}
+
+Test(bare_mode, stdio_h_and_a_c_library_call_are_errors, .fini = rmtmp)
+{
+	if (!havebare())
+		cr_skip_test("bare mode not tested: gortcc -nolibc does not exist yet (no lib/libgort-bare.a)");
+	const char *src = tmpfile_with("s.c", stdio_prog);
+	char out[300];
+	snprintf(out, sizeof out, "%s/s", tmpdir);
+	const char *cc[] = { "bin/gortcc", "-nolibc", "-O2", "-o", out, src, NULL };
+	struct run r = run_cmd(cc, NULL, LIMIT);
+	cr_expect_neq(r.status, 0);
+	cr_expect(strstr(r.err, want_hint), "<stdio.h>: no hint:\n%s", r.err);
+	run_free(&r);
+	src = tmpfile_with("p.c", puts_prog);
+	const char *ld[] = { "bin/gortcc", "-nolibc", "-O2", "-o", out, src, NULL };
+	r = run_cmd(ld, NULL, LIMIT);
+	cr_expect_neq(r.status, 0);
+	cr_expect(strstr(r.err, link_hint), "puts: no hint:\n%s", r.err);
+	run_free(&r);
+}
+
+/* The first system call after execve is crt0's arch_prctl(ARCH_SET_FS). */
+Test(bare_mode, the_first_system_call_is_arch_prctl)
+{
+	needbare("bare_hello");
+	char path[4096];
+	snprintf(path, sizeof path, "%s", build_path("tests/prog-nolibc/bare_hello"));
+	const char *argv[] = { "strace", path, NULL };
+	struct run r = run_cmd(argv, NULL, LIMIT);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out, "hello, world\n");
+	const char *e = strstr(r.err, "execve(");
+	const char *nl = e ? strchr(e, '\n') : 0;
+	cr_expect(nl && !strncmp(nl + 1, "arch_prctl(ARCH_SET_FS, ", 24), "not first:\n%s", r.err);
+	run_free(&r);
+}
+
+/* Ms are made by clone with Go's flags (os_linux.go's cloneFlags), not by
+   a C library's pthread_create (clone3, or clone with the thread-exit
+   flags CLONE_CHILD_CLEARTID and CLONE_DETACHED). */
+Test(bare_mode, threads_come_from_clone)
+{
+	needbare("bare_sched");
+	char path[4096];
+	snprintf(path, sizeof path, "%s", build_path("tests/prog-nolibc/bare_sched"));
+	const char *argv[] = { "strace", "-f", "-qq", "-e", "trace=clone,clone3", path, "many", NULL };
+	const char *env[] = { "GOMAXPROCS=4", NULL };
+	struct run r = run_cmd(argv, env, LIMIT);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	const char *flags[] = { "CLONE_VM", "CLONE_FS", "CLONE_FILES", "CLONE_SIGHAND", "CLONE_SYSVSEM",
+	                        "CLONE_THREAD" };
+	int clones = 0;
+	for (char *p = r.err; (p = strstr(p, "clone(")); p++) {
+		char line[1024];
+		snprintf(line, sizeof line, "%.*s", (int)strcspn(p, "\n"), p);
+		clones++;
+		for (int i = 0; i < 6; i++)
+			cr_expect(strstr(line, flags[i]), "no %s: %s", flags[i], line);
+		cr_expect(!strstr(line, "CLONE_CHILD_CLEARTID") && !strstr(line, "CLONE_DETACHED"),
+		          "a C library's thread: %s", line);
+	}
+	cr_expect_geq(clones, 1, "no clone at GOMAXPROCS=4:\n%s", r.err);
+	cr_expect(!strstr(r.err, "clone3("), "clone3 called:\n%s", r.err);
+	run_free(&r);
+}
+
+/* Names of the defined symbols musl's libc.a has and path's symbol table
+   has too (local ones included: musl's hidden internals become local in a
+   static link), one a line; those a freestanding compiler may call are
+   allowed (gcc's documentation: memcpy, memmove, memset, memcmp). */
+static struct run muslsymbols(const char *path)
+{
+	char cmd[8192];
+	snprintf(cmd, sizeof cmd,
+	         "nm -g --defined-only /usr/lib/x86_64-linux-musl/libc.a 2>/dev/null | awk 'NF == 3 { print $3 }' |"
+	         " sort -u > %s/musl && nm --defined-only %s | awk 'NF == 3 { print $3 }' | sort -u |"
+	         " comm -12 - %s/musl | grep -vxE 'memcpy|memmove|memset|memcmp'; true",
+	         tmpdir, path, tmpdir);
+	const char *argv[] = { "sh", "-c", cmd, NULL };
+	return run_cmd(argv, NULL, LIMIT);
+}
+
+Test(nolibc_headers, the_musl_symbol_check_finds_musl_in_default_mode, .fini = rmtmp)
+{
+	/* What the bare-mode check would say of a default-mode binary. */
+	tmpfile_with("x", "");
+	struct run r = muslsymbols(build_path("tests/prog/bare_hello"));
+	cr_expect(strstr(r.out, "__libc_start_main\n") && strstr(r.out, "\nmalloc\n"),
+	          "musl's symbols not found in a default-mode binary:\n%s", r.out);
+	run_free(&r);
+}
+
+Test(bare_mode, no_symbol_of_musl_in_the_binary, .fini = rmtmp)
+{
+	const char *progs[] = { "bare_hello", "bare_sched" };
+	for (int i = 0; i < 2; i++) {
+		needbare(progs[i]);
+		tmpfile_with("x", "");
+		char rel[256];
+		snprintf(rel, sizeof rel, "tests/prog-nolibc/%s", progs[i]);
+		struct run r = muslsymbols(build_path(rel));
+		cr_expect_str_empty(r.out, "%s: symbols musl defines:\n%s", progs[i], r.out);
+		run_free(&r);
+	}
+}
+
+/* The hello with gort_printf, built as users build (-O2, no -g), is at
+   most 64 KiB. */
+Test(bare_mode, hello_is_at_most_64_kib, .fini = rmtmp)
+{
+	if (!havebare())
+		cr_skip_test("bare mode not tested: gortcc -nolibc does not exist yet (no lib/libgort-bare.a)");
+	char out[300];
+	tmpfile_with("x", "");
+	snprintf(out, sizeof out, "%s/hello", tmpdir);
+	const char *cc[] = { "bin/gortcc", "-nolibc", "-O2", "-o", out, "tests/prog/bare_hello.c", NULL };
+	struct run r = run_cmd(cc, NULL, LIMIT);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	struct stat st;
+	cr_assert_eq(stat(out, &st), 0);
+	cr_log_info("bare hello: %lld bytes", (long long)st.st_size);
+	cr_expect_leq(st.st_size, 64 * 1024, "bare hello is %lld bytes", (long long)st.st_size);
+	const char *run[] = { out, NULL };
+	r = run_cmd(run, NULL, LIMIT);
+	cr_expect_str_eq(r.out, "hello, world\n");
+	run_free(&r);
 }
