@@ -48,6 +48,14 @@ static struct run runmode(bool bare, const char *name, const char *const *args, 
 	return run_prog(name, args, NULL, procs, LIMIT);
 }
 
+/* Where build_prog put name's bare build. */
+static const char *barepath(const char *name)
+{
+	static char rel[256];
+	snprintf(rel, sizeof rel, "tests/prog-%s/%s", "nolibc", name);
+	return build_path(rel);
+}
+
 static const char *modename(bool bare)
 {
 	return bare ? "gortcc -nolibc" : "gortcc";
@@ -457,9 +465,7 @@ Test(bare_mode, stdio_h_and_a_c_library_call_are_errors, .fini = rmtmp)
 Test(bare_mode, the_first_system_call_is_arch_prctl)
 {
 	needbare("bare_hello");
-	char path[4096];
-	snprintf(path, sizeof path, "%s", build_path("tests/prog-nolibc/bare_hello"));
-	const char *argv[] = { "strace", path, NULL };
+	const char *argv[] = { "strace", barepath("bare_hello"), NULL };
 	struct run r = run_cmd(argv, NULL, LIMIT);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect_str_eq(r.out, "hello, world\n");
@@ -475,9 +481,7 @@ Test(bare_mode, the_first_system_call_is_arch_prctl)
 Test(bare_mode, threads_come_from_clone)
 {
 	needbare("bare_sched");
-	char path[4096];
-	snprintf(path, sizeof path, "%s", build_path("tests/prog-nolibc/bare_sched"));
-	const char *argv[] = { "strace", "-f", "-qq", "-e", "trace=clone,clone3", path, "many", NULL };
+	const char *argv[] = { "strace", "-f", "-qq", "-e", "trace=clone,clone3", barepath("bare_sched"), "many", NULL };
 	const char *env[] = { "GOMAXPROCS=4", NULL };
 	struct run r = run_cmd(argv, env, LIMIT);
 	cr_expect_eq(r.status, 0, "%s", r.err);
@@ -530,9 +534,7 @@ Test(bare_mode, no_symbol_of_musl_in_the_binary, .fini = rmtmp)
 	for (int i = 0; i < 2; i++) {
 		needbare(progs[i]);
 		tmpfile_with("x", "");
-		char rel[256];
-		snprintf(rel, sizeof rel, "tests/prog-nolibc/%s", progs[i]);
-		struct run r = muslsymbols(build_path(rel));
+		struct run r = muslsymbols(barepath(progs[i]));
 		cr_expect_str_empty(r.out, "%s: symbols musl defines:\n%s", progs[i], r.out);
 		run_free(&r);
 	}
