@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <sys/syscall.h>
 
@@ -72,7 +73,7 @@ static bool writeall(int fd, const char *s, size_t n)
 		if (r == -EINTR)
 			continue;
 		if (r == -EAGAIN) {
-			struct { int fd; short events, revents; } pfd = { fd, 4 /* POLLOUT */, 0 };
+			struct pollfd pfd = { fd, POLLOUT, 0 };
 			rawsyscall6(SYS_poll, (long)&pfd, 1, -1, 0, 0, 0);
 			continue;
 		}
