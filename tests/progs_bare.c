@@ -562,3 +562,16 @@ Test(bare_mode, hello_is_at_most_64_kib, .fini = rmtmp)
 	cr_expect_str_eq(r.out, "hello, world\n");
 	run_free(&r);
 }
+
+/* Until bare mode is built, gortcc -nolibc says so rather than link a
+   bare-mode program against musl. */
+Test(nolibc_headers, gortcc_nolibc_without_bare_mode_says_so)
+{
+	if (havebare())
+		cr_skip_test("bare mode is built");
+	const char *cc[] = { "bin/gortcc", "-nolibc", "-c", "-o", "/dev/null", "tests/prog/bare_hello.c", NULL };
+	struct run r = run_cmd(cc, NULL, LIMIT);
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.err, "gortcc: -nolibc: bare mode is not built"), "%s", r.err);
+	run_free(&r);
+}
