@@ -72,10 +72,11 @@ SAMPLES := $(SAMPLE_SRCS:samples/%.c=build/samples/%)
 # compiler (see tests/unit_support.c for what stands in for the rest).
 CRIT_PROG_SRCS := $(wildcard tests/progs_*.c)
 CRIT_UNIT_SRCS := $(filter-out tests/harness.c tests/unit_support.c $(CRIT_PROG_SRCS),$(wildcard tests/*.c))
-UNIT_RT := runtime/runq.c runtime/lock_futex.c runtime/os_linux.c runtime/stack.c runtime/dwarfline.c runtime/valgrind.c tests/unit_support.c
+UNIT_RT := runtime/runq.c runtime/lock_futex.c runtime/os_linux.c runtime/stack.c runtime/dwarfline.c runtime/valgrind.c \
+	runtime/vdso_linux.c tests/unit_support.c
 CRIT_BINS := $(CRIT_UNIT_SRCS:tests/%.c=build/tests/unit_%) $(CRIT_PROG_SRCS:tests/%.c=build/tests/%)
 
-all: $(LIBS) lib/kernel lib/include $(GORTCC)
+all: $(LIBS) lib/nolibc-hint lib/kernel lib/include $(GORTCC)
 
 build/obj/%.o: %.c $(HDRS) | build/vginc
 	@mkdir -p $(dir $@)
@@ -135,8 +136,14 @@ build/nolines/gort-all.o: $(RT_OBJS) build/obj/runtime/dwarfline_none.o build/ob
 build/gort.o: build/gort-all.o build/gort.keep
 	objcopy --keep-global-symbols=build/gort.keep $< $@
 
-build/nolines/gort.o: build/nolines/gort-all.o build/gort.keep
-	objcopy --strip-debug --keep-global-symbols=build/gort.keep $< $@
+# Without -g the runtime keeps only the symbols of its functions, which
+# tracebacks name; those of its static data go (about 3 KiB of every
+# binary), as gdb has the -g runtime's.
+build/nolines/gort.datasyms build/bare/nolines/gort.datasyms: %/gort.datasyms: %/gort-all.o
+	nm --defined-only $< | awk '$$2 ~ /^[bdrs]$$/ && $$3 !~ /^\./ { print $$3 }' | sort -u > $@
+
+build/nolines/gort.o: build/nolines/gort-all.o build/gort.keep build/nolines/gort.datasyms
+	objcopy --strip-debug --strip-symbols=build/nolines/gort.datasyms --keep-global-symbols=build/gort.keep $< $@
 
 # Two archives: gortcc links the one without DWARF (and without the line
 # table reader) unless the program is built with -g, so that a plain build
@@ -167,11 +174,25 @@ build/bare/nolines/gort-all.o: $(BARE_OBJS) build/obj/runtime/dwarfline_none.o
 	@mkdir -p $(dir $@)
 	ld -r -o $@ $^
 
-build/bare/gort.o: build/bare/gort-all.o build/bare/gort.keep
-	objcopy --keep-global-symbols=build/bare/gort.keep --wildcard --keep-global-symbol='gort_*' $< $@
+# What the bare runtime defines under a name musl's libc.a has too (its
+# malloc, read, strlen, __errno_location...) is renamed bare_NAME: a bare
+# binary's symbol table, tracebacks and gdb then never name a C library
+# function, since none is linked.
+build/bare/gort.syms: build/bare/gort-all.o
+	nm --defined-only $< | awk 'NF == 3 { print $$3 }' | sort -u > $@.ours
+	nm -g --defined-only $(MUSL_LIBDIR)/libc.a 2>/dev/null | awk 'NF == 3 { print $$3 }' | sort -u > $@.musl
+	comm -12 $@.ours $@.musl | grep -vxE 'memcpy|memmove|memset|memcmp' | awk '{ print $$1, "bare_" $$1 }' > $@
+	rm -f $@.ours $@.musl
 
-build/bare/nolines/gort.o: build/bare/nolines/gort-all.o build/bare/gort.keep
-	objcopy --strip-debug --keep-global-symbols=build/bare/gort.keep --wildcard --keep-global-symbol='gort_*' $< $@
+build/bare/gort.o: build/bare/gort-all.o build/bare/gort.keep build/bare/gort.syms
+	objcopy --redefine-syms=build/bare/gort.syms --keep-global-symbols=build/bare/gort.keep \
+		--wildcard --keep-global-symbol='gort_*' $< $@
+
+build/bare/nolines/gort.o: build/bare/nolines/gort-all.o build/bare/gort.keep build/bare/gort.syms \
+		build/bare/nolines/gort.datasyms
+	objcopy --strip-debug --strip-symbols=build/bare/nolines/gort.datasyms --redefine-syms=build/bare/gort.syms \
+		--keep-global-symbols=build/bare/gort.keep \
+		--wildcard --keep-global-symbol='gort_*' $< $@
 
 lib/libgort-bare-debug.a: build/bare/gort.o
 	@mkdir -p lib
@@ -206,11 +227,17 @@ lib/linker.ld: linker.ld
 	@mkdir -p lib
 	cp $< $@
 
+# ld runs it for gortcc -nolibc when a link misses a symbol.
+lib/nolibc-hint: crt/nolibc-hint.sh
+	@mkdir -p lib
+	cp $< $@
+	chmod 755 $@
+
 build/tests/prog/%: tests/prog/%.c $(wildcard tests/prog/*.h) $(LIBS) $(GORTCC)
 	@mkdir -p $(dir $@)
 	$(GORTCC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -o $@ $<
 
-build/tests/prog/bare/%: tests/prog/%.c $(wildcard tests/prog/*.h) $(LIBS) $(GORTCC)
+build/tests/prog/bare/%: tests/prog/%.c $(wildcard tests/prog/*.h) $(LIBS) lib/nolibc-hint $(GORTCC)
 	@mkdir -p $(dir $@)
 	$(GORTCC) -nolibc $(WARN) $(CFLAGS) -o $@ $<
 
@@ -340,11 +367,14 @@ MAN1 := $(wildcard man/*.1)
 MAN3 := $(wildcard man/*.3)
 MAN7 := $(wildcard man/*.7)
 DOCS := $(wildcard docs/*.md)
-INSTALLED := bin/gortcc include/gort/gort.h $(LIBS:lib/%=lib/gort/%) lib/gort/gort-prefix.specs \
+BARE_HDRS := $(wildcard include/bare/*.h) $(wildcard include/bare/sys/*.h)
+INSTALLED := bin/gortcc include/gort/gort.h $(BARE_HDRS:include/%=include/gort/%) lib/gort/nolibc-hint \
+	$(LIBS:lib/%=lib/gort/%) lib/gort/gort-prefix.specs \
 	lib/gort/include/gort lib/pkgconfig/gort.pc \
 	$(MAN1:man/%=share/man/man1/%) $(MAN3:man/%=share/man/man3/%) $(MAN7:man/%=share/man/man7/%) \
 	$(DOCS:docs/%=share/doc/gort/%)
-INSTALLED_DIRS := lib/gort/kernel lib/gort/include lib/gort include/gort share/doc/gort
+INSTALLED_DIRS := lib/gort/kernel lib/gort/include lib/gort include/gort/bare/sys include/gort/bare include/gort \
+	share/doc/gort
 D := $(DESTDIR)$(PREFIX)
 
 install: all
@@ -353,6 +383,10 @@ install: all
 	install -m 755 bin/gortcc $(D)/bin/gortcc
 	install -m 644 $(LIBS) $(D)/lib/gort/
 	install -m 644 include/gort.h $(D)/include/gort/gort.h
+	install -d $(D)/include/gort/bare/sys
+	install -m 644 $(wildcard include/bare/*.h) $(D)/include/gort/bare/
+	install -m 644 $(wildcard include/bare/sys/*.h) $(D)/include/gort/bare/sys/
+	install -m 755 lib/nolibc-hint $(D)/lib/gort/nolibc-hint
 	ln -sfn ../../../include/gort $(D)/lib/gort/include/gort
 	sed 's|%:getenv(GORT_LIBDIR \([^)]*\))|$(PREFIX)/lib/gort\1|g; s|%:getenv(GORT_INCDIR \([^)]*\))|$(PREFIX)/include/gort\1|g; s|%:getenv(GORT_MUSLINC \([^)]*\))|$(MUSL_INCDIR)\1|g; s|%:getenv(GORT_MUSLLIB \([^)]*\))|$(MUSL_LIBDIR)\1|g' \
 		crt/gort.specs > $(D)/lib/gort/gort-prefix.specs

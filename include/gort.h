@@ -32,6 +32,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* ssize_t, for gort_write. In bare mode (gortcc -nolibc, which defines
+   GORT_NOLIBC) there is no <sys/types.h>: the type is defined here, as the
+   C library would on x86-64. */
+#if defined(GORT_NOLIBC) || !__STDC_HOSTED__
+#ifndef GORT_SSIZE_T
+#define GORT_SSIZE_T
+typedef long ssize_t;
+#endif
+#else
+#include <sys/types.h>
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #define GORT_NORETURN [[noreturn]]
@@ -210,6 +222,29 @@ typedef struct gort_waitgroup {
 void gort_wg_add(gort_waitgroup *wg, int64_t delta);
 void gort_wg_done(gort_waitgroup *wg);
 void gort_wg_wait(gort_waitgroup *wg);
+
+/* ---- Output (Go's builtin print, in C form; both modes) ---- */
+
+/* printf to standard output, made by gort without the C library: %d %i %u
+   %x %X %s %c %p %% with the h, hh, l, ll and z sizes, the flags - 0 + space
+   #, a width and a precision (* too). %s of NULL is "(null)", %p is 0x and
+   hex digits. An output of up to 4096 bytes is one write(2): it is not
+   interleaved with another goroutine's. Returns the bytes written, or -1
+   with errno set. Not buffered with stdio's stdout: in default mode, fflush
+   stdout first when mixing the two. Anywhere, including signal handlers. */
+int gort_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The write(2) system call itself, made by gort: up to n bytes of buf to
+   fd, retried when a signal interrupts it. Returns the bytes written (maybe
+   fewer than n, as write(2)), or -1 with errno set. It blocks the thread,
+   not only the goroutine, as Go's print does. Anywhere. */
+ssize_t gort_write(int fd, const void *buf, size_t n);
+
+/* The calling goroutine's errno (a thread's own off goroutines), where
+   gort's calls report their errors: &errno in default mode. Bare mode has
+   no C library, and its <errno.h> (gort's) defines errno with this.
+   Anywhere. */
+int *gort_errno(void);
 
 #undef GORT_NORETURN
 

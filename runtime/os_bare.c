@@ -4,7 +4,7 @@
  * a thread the runtime makes itself with clone, on a g0 stack it maps,
  * with a TLS block of its own (tls_bare.c); signal handlers are installed
  * with a raw rt_sigaction and return through gort_sigreturn; the clock is
- * the kernel's.
+ * the vDSO's.
  */
 #include <errno.h>
 #include <sched.h>
@@ -54,11 +54,12 @@ void exitThread(void)
 		rawsyscall6(SYS_exit, 0, 0, 0, 0, 0, 0);
 }
 
-/* The clock by system call, until the vDSO's is found (Go's nanotime1). */
+/* The clock through the vDSO (vdso_linux.c, found by libcstart), or the
+   system call where there is none (Go's nanotime1). */
 int64_t nanotime(void)
 {
 	struct timespec ts;
-	rawsyscall6(SYS_clock_gettime, CLOCK_MONOTONIC, (long)&ts, 0, 0, 0, 0);
+	vdsoclockgettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 

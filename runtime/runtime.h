@@ -27,6 +27,7 @@
 #ifndef GORT_RUNTIME_H
 #define GORT_RUNTIME_H
 
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -473,6 +474,13 @@ hidden _Noreturn void exitThread(void); /* the calling M's thread ends (mexit) *
 hidden int64_t nanotime(void);          /* CLOCK_MONOTONIC in ns */
 hidden _Noreturn void mstart_thread(m *mp); /* proc.c: a new M's first function */
 
+/* vdso_linux.c: the vDSO's clock_gettime, for bare mode (musl finds it
+   in default mode). vdsoclockgettime returns 0 or the negated errno. */
+struct timespec;
+hidden extern int (*vdsoClockgettimeSym)(int clockid, struct timespec *ts);
+hidden void vdsoinit(uintptr_t sysinfo_ehdr);
+hidden int vdsoclockgettime(int clockid, struct timespec *ts);
+
 /* valgrind.c */
 hidden extern bool onvalgrind;        /* running under valgrind (osinit) */
 hidden void valgrindinit(void);
@@ -551,9 +559,12 @@ hidden const char *gogetenv(const char *name);
 enum { throwTypeNone, throwTypeUser, throwTypeRuntime };
 hidden void settraceback(const char *s);
 hidden void gotraceback(int throwing, int32_t *level, bool *all, bool *crash);
-/* snprintf without libc (%s %c %d %u %x %p, l and z, a width): for
-   messages made where libc's locks or memory may be unusable. */
+
+/* print.c: snprintf without libc (gort_printf's conversions), for
+   messages made where libc's locks or memory may be unusable, or before
+   musl is up. */
 hidden void fmt(char *buf, size_t size, const char *f, ...) __attribute__((format(printf, 3, 4)));
+hidden void vfmt(char *buf, size_t size, const char *f, va_list ap);
 
 /* sysmon.c */
 hidden void sysmon(void);
