@@ -4,7 +4,8 @@
 # invocation, summed up in one table: stdout and build/bench/results.md.
 #
 #   BENCH_RUNS=n      runs of each side per workload (default 5)
-#   BENCH_ONLY=a,b    only the workloads named (or whose program is named)
+#   BENCH_ONLY=a,b    only the workloads named (or whose program is named;
+#                     "bare": every NAME-bare row)
 #   BENCH_TIMEOUT=s   a run taking longer counts as hung (default 120)
 #   BENCH_EXECS=n     hyperfine runs per batch for the start-up workload (100)
 #   BENCH_STRICT=1    exit 1 when a target is missed, not only on failures
@@ -39,6 +40,10 @@ CFLAGS_BENCH="-std=c11 -Wall -Wextra -Werror -O2"
 #         then holding 10,000 idle connections (kind_server); target is
 #         the lowest gort/Go requests-per-second ratio that passes
 # check: what the program must print as check= (a wrong answer is a failure).
+# A name ending in -bare measures bench/c/PROGRAM.c built in bare mode
+# (gortcc -nolibc) in gort's column, with the same target, and also runs
+# the default mode's build in the same alternation: the bare/default
+# ratio goes to a second table (target: bare at least as fast, see bare_ratio).
 # A new kind of measurement (say a server driven by wrk from 127.0.0.1)
 # is a kind_NAME function that calls `row` for each line of the table.
 WORKLOADS='
@@ -46,6 +51,11 @@ spawn        spawn     -             -   time  1000000       0.5
 yield        yield     GOMAXPROCS=1  -   time  2000000       0.5
 pingpong-p1  pingpong  GOMAXPROCS=1  -   time  1000000       0.5
 pingpong-p2  pingpong  GOMAXPROCS=2  -   time  1000000       0.5
+spawn-bare        spawn     -             -   time  1000000  0.5
+yield-bare        yield     GOMAXPROCS=1  -   time  2000000  0.5
+pingpong-p1-bare  pingpong  GOMAXPROCS=1  -   time  1000000  0.5
+pingpong-p2-bare  pingpong  GOMAXPROCS=2  -   time  1000000  0.5
+hello-bare        hello     -             -   exec  -        1.3
 ring         ring      -             -   time  1000000       0.5
 skynet       skynet    -             -   time  499999500000  0.6
 sieve        sieve     -             -   time  48611         0.7
@@ -81,8 +91,11 @@ setup() {
 selected() { # name program
 	[ -z "$ONLY" ] && return 0
 	case ",$ONLY," in *",$1,"* | *",$2,"*) return 0 ;; esac
+	case ",$ONLY,/$1" in *,bare,*/*-bare) return 0 ;; esac
 	return 1
 }
+
+bare() { case $1 in *-bare) return 0 ;; esac; return 1; } # name
 
 median() { # numbers...
 	printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 }
@@ -129,13 +142,14 @@ run() {
 
 # In-program monotonic clock around the workload; start-up and exit excluded.
 kind_time() { # name prog env args check target
-	local name=$1 prog=$2 check=$5 target=$6 side i v
+	local name=$1 prog=$2 check=$5 target=$6 side i v sides="go c"
 	local -A err=() samples=()
-	for side in go c; do
+	bare "$name" && sides="go c bare"
+	for side in $sides; do
 		[ -x "$OUT/$side/$prog" ] || err[$side]="build failed"
 	done
 	for ((i = 1; i <= RUNS; i++)); do
-		for side in go c; do
+		for side in $sides; do
 			[ -n "${err[$side]:-}" ] && continue
 			if ! run "$side" "$prog" "$3" "$4"; then
 				err[$side]=$RUNERR
@@ -149,6 +163,7 @@ kind_time() { # name prog env args check target
 			samples[$side]="${samples[$side]:-} $(field time_ns <"$RUNOUT")"
 		done
 	done
+	bare "$name" && bare_ratio "${name%-bare}"
 	report "$name" "$target" "≤ ${target}x Go" time
 }
 
@@ -184,6 +199,7 @@ kind_exec() { # name prog env args check target
 	local name=$1 prog=$2 target=$6 side i v
 	local -A err=() samples=()
 	local sides="go c musl" envs=()
+	bare "$name" && sides="go c bare musl"
 	[ "$3" = - ] || IFS=, read -ra envs <<<"$3"
 	for side in $sides; do
 		[ -x "$OUT/$side/$prog" ] || err[$side]="build failed"
@@ -203,6 +219,7 @@ kind_exec() { # name prog env args check target
 			samples[$side]="${samples[$side]:-} $v"
 		done
 	done
+	bare "$name" && bare_ratio "${name%-bare} (exec to exit)"
 	local musl=""
 	if [ -z "${err[musl]:-}" ]; then
 		# shellcheck disable=SC2086
@@ -214,8 +231,10 @@ kind_exec() { # name prog env args check target
 		row "$name (exec to exit)" "" "" "" "musl-gcc -static hello: ${err[musl]}" "error"
 	fi
 
-	local sz=() kib
-	for side in $sides; do
+	local sz=() kib gort=c max="< 100 KiB"
+	# Bare mode: the bare hello in gort's column; the issue's limit is 64 KiB.
+	bare "$name" && gort=bare max="≤ 64 KiB"
+	for side in go $gort musl; do
 		if [ -f "$OUT/$side/$prog" ]; then
 			kib=$(($(stat -c %s "$OUT/$side/$prog") / 1024))
 			sz+=("$kib")
@@ -227,10 +246,14 @@ kind_exec() { # name prog env args check target
 	if [ -n "${sz[0]}" ] && [ -n "${sz[1]}" ]; then
 		r=$(ratio "${sz[1]}" "${sz[0]}")
 		verdict=fail
-		[ "${sz[1]}" -lt 100 ] && verdict=pass
+		if [ "$gort" = bare ]; then
+			[ "$(stat -c %s "$OUT/bare/$prog")" -le 65536 ] && verdict=pass
+		else
+			[ "${sz[1]}" -lt 100 ] && verdict=pass
+		fi
 	fi
 	row "$name (binary size)" "${sz[0]:+${sz[0]} KiB}" "${sz[1]:+${sz[1]} KiB}" "$r" \
-		"< 100 KiB (musl ${sz[2]:-?} KiB)" "$verdict"
+		"$max (musl ${sz[2]:-?} KiB)" "$verdict"
 }
 
 # Servers: the program serves on 127.0.0.1 (argument 0: it picks a port and
@@ -370,6 +393,43 @@ report() {
 	echo "$name: go [${samples[go]:-} ] gort [${samples[c]:-} ]" >&2
 }
 
+# scatter MEDIAN SAMPLES...: their median absolute deviation over MEDIAN.
+scatter() {
+	local m=$1
+	shift
+	# shellcheck disable=SC2046 # one number a line
+	median $(printf '%s\n' "$@" | awk -v m="$m" '{ print ($1 > m ? $1 - m : m - $1) / m }')
+}
+
+# bare_ratio NAME: for a -bare row, from the samples and err arrays of the
+# calling kind_ function (sides c, the default mode, and bare, run in the
+# same alternation), a row of the bare-mode table; then bare's samples take
+# gort's place for report. Target: bare at least as fast as the default
+# mode, within noise: bare/default at most 1 + the larger of the two
+# sides' scatter (median absolute deviation over the median), since a
+# difference smaller than a side's own run-to-run spread is not one.
+BARE_ROWS=()
+bare_ratio() {
+	local d b n r="" text="≤ 1.0x default" verdict=error
+	if [ -z "${err[c]:-}" ] && [ -z "${err[bare]:-}" ]; then
+		# shellcheck disable=SC2086
+		d=$(median ${samples[c]}) b=$(median ${samples[bare]})
+		# shellcheck disable=SC2086
+		n=$(awk -v a="$(scatter "$d" ${samples[c]})" -v b="$(scatter "$b" ${samples[bare]})" \
+			'BEGIN { print (a > b ? a : b) }')
+		r=$(ratio "$b" "$d")
+		text="≤ 1.0x default (+$(awk -v n="$n" 'BEGIN { printf "%.0f", n * 100 }')% noise)"
+		le "$b" "$(awk -v d="$d" -v n="$n" 'BEGIN { print d * (1 + n) }')" && verdict=pass || verdict=fail
+		d=$(ms "$d") b=$(ms "$b")
+	else
+		d=${err[c]:+failed: ${err[c]}} b=${err[bare]:+failed: ${err[bare]}}
+	fi
+	BARE_ROWS+=("$1|$d|$b|$r|$text|$verdict")
+	case $verdict in fail) MISSED=1 ;; pass) ;; *) FAILED=1 ;; esac
+	echo "$1: default [${samples[c]:-} ] bare [${samples[bare]:-} ]" >&2
+	samples[c]=${samples[bare]:-} err[c]=${err[bare]:-}
+}
+
 # ---- build ----
 
 build() { # prog kind
@@ -388,6 +448,14 @@ build() { # prog kind
 			>>"$OUT/build.log" 2>&1 ||
 			echo "bench: musl-gcc build of $prog failed (see $OUT/build.log)" >&2
 	fi
+}
+
+build_bare() { # prog: bench/c/PROG.c in bare mode, build/bench/bare/PROG
+	mkdir -p "$OUT/bare"
+	rm -f "$OUT/bare/$1"
+	# shellcheck disable=SC2086
+	$GORTCC -nolibc $CFLAGS_BENCH -o "$OUT/bare/$1" "bench/c/$1.c" >>"$OUT/build.log" 2>&1 ||
+		echo "bench: gortcc -nolibc build of $1 failed (see $OUT/build.log)" >&2
 }
 
 # ---- main ----
@@ -422,6 +490,10 @@ while read -r name prog envs args kind check target; do
 		build "$prog" "$kind"
 		built[$prog]=1
 	fi
+	if bare "$name" && [ -z "${built[$prog-bare]:-}" ]; then
+		build_bare "$prog"
+		built[$prog-bare]=1
+	fi
 	echo "bench: $name ($RUNS runs each side)" >&2
 	"kind_$kind" "$name" "$prog" "$envs" "$args" "$check" "$target"
 done <<<"$WORKLOADS"
@@ -449,6 +521,18 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 		IFS='|' read -r a b c d e f <<<"$r"
 		echo "| $a | $b | $c | $d | $e | $f |"
 	done
+	if [ ${#BARE_ROWS[@]} != 0 ]; then
+		echo
+		echo "Bare mode (gortcc -nolibc, the -bare rows) against the default mode, run in"
+		echo "the same alternation; noise: the larger side's median absolute deviation."
+		echo
+		echo "| workload | default median | bare median | bare/default | target | result |"
+		echo "|---|---|---|---|---|---|"
+		for r in "${BARE_ROWS[@]}"; do
+			IFS='|' read -r a b c d e f <<<"$r"
+			echo "| $a | $b | $c | $d | $e | $f |"
+		done
+	fi
 } >"$OUT/results.md"
 
 echo

@@ -1,9 +1,8 @@
 /* pingpong: a value goes back and forth between two goroutines over two
-   unbuffered channels, 1,000,000 round trips. Twin of bench/go/pingpong.go. */
+   unbuffered channels, 1,000,000 round trips. Twin of bench/go/pingpong.go.
+   Uses only <gort.h>, so that it builds in both modes (gortcc and
+   gortcc -nolibc). */
 #include <gort.h>
-#include <inttypes.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 static gort_chan *ping, *pong;
 
@@ -17,13 +16,22 @@ static void ponger(void *arg)
 	}
 }
 
+/* The count in argv[1]: decimal digits, as atoi reads them. */
+static int number(const char *s)
+{
+	int n = 0;
+	while (*s >= '0' && *s <= '9')
+		n = n * 10 + (*s++ - '0');
+	return n;
+}
+
 int main(int argc, char **argv)
 {
-	int n = argc > 1 ? atoi(argv[1]) : 1000000;
+	int n = argc > 1 ? number(argv[1]) : 1000000;
 	ping = gort_chan_make(sizeof(long), 0);
 	pong = gort_chan_make(sizeof(long), 0);
 	if (!ping || !pong) {
-		perror("gort_chan_make");
+		gort_write(2, "pingpong: gort_chan_make failed\n", 32);
 		return 1;
 	}
 	go(ponger, NULL);
@@ -35,7 +43,7 @@ int main(int argc, char **argv)
 	}
 	int64_t el = gort_nanotime() - start;
 	gort_chan_close(ping);
-	printf("pingpong: gomaxprocs=%d check=%ld time_ns=%" PRId64 "\n",
-	       gort_gomaxprocs(0), v, el);
+	gort_printf("pingpong: gomaxprocs=%d check=%ld time_ns=%lld\n",
+	            gort_gomaxprocs(0), v, (long long)el);
 	return 0;
 }
