@@ -211,6 +211,10 @@ hidden void fd_settimeo(int fd, int bit, bool on);
 /* Before fd is closed or replaced: wake its waiters with EBADF, forget
    it. fd_forget_done after the system call that closed it. */
 hidden struct fdslot *fd_forget(int fd);
+/* Until gort lists the descriptors the process started with (fdtab.c):
+   the program made fd (from < 0: opened it, or closed what it was) or
+   made it a duplicate of from. */
+hidden void fd_note(int fd, int from);
 hidden void fd_forget_done(struct fdslot *s, int hint);
 /* What nfd, a duplicate of ofd, inherits (fd_nbhint), kept in its slot
    until it is examined: gort switched, or may switch, the open file

@@ -28,6 +28,10 @@ hidden void gort_runinit(void);
    for it). */
 hidden bool stdiobusy(struct _IO_FILE *f);
 
+/* fdtab.c: from the first go() on, the child of fork is marked (it must
+   not park or poll). */
+hidden void shim_watchfork(void);
+
 /* sigaction.c: musl's sigaction, without the program's view. */
 hidden int rtsigaction(int sig, const struct sigaction *sa, struct sigaction *old);
 

@@ -849,6 +849,7 @@ int64_t gort_go(void (*fn)(void *), void *arg)
 		return -1;
 	}
 	if (unlikely(mainalone())) {
+		shim_watchfork();
 		atomic_store(&firstgo, true);
 		sigfirstgo();
 	}

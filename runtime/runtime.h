@@ -571,6 +571,7 @@ hidden bool sigreported(int sig);
 hidden bool sigruntime(int sig);
 hidden void siginstall(int sig);
 hidden void sigrelease(int sig);
+hidden void sigurgprogram(void);          /* the program set SIGURG itself */
 hidden void minitsignals(m *mp);
 /* The program's signal mask, one for all its goroutines (docs/libc.md,
    "Signals and threads"). */

@@ -309,12 +309,29 @@ void sigrelease(int sig)
 	atomic_fetch_and(&sighandled, ~SIGBIT(sig));
 }
 
+/* Did the program set SIGURG's disposition itself (sigaction, before
+   the first go())? Then preemption is its loss, as when it does so
+   later: its choice stays. */
+static _Atomic bool urgprogram;
+
+void sigurgprogram(void)
+{
+	atomic_store(&urgprogram, true);
+}
+
 /* The program's first go(): from now on SIGQUIT dumps the goroutines and
    SIGFPE and SIGILL are reported, unless the program has its own
-   disposition for them (a handler, or SIG_IGN since it started). */
+   disposition for them (a handler, or SIG_IGN since it started). Main
+   alone is never preempted, so the preemption handler and what it needs
+   to know of the CPU (preemptinit: CPUID, which traps to the hypervisor
+   in a virtual machine) wait until now too. */
 __attribute__((cold)) void sigfirstgo(void)
 {
 	static const int sigs[] = { SIGQUIT, SIGFPE, SIGILL };
+	if (!atomic_load(&urgprogram)) {
+		preemptinit();
+		install(SIGURG, sigurg, SA_RESTART);
+	}
 	atomic_fetch_or(&sigwanted, SIGBIT(SIGQUIT) | SIGBIT(SIGFPE) | SIGBIT(SIGILL));
 	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
 		struct sigaction cur;
@@ -505,19 +522,23 @@ void signalsinit(void)
 		debug_asyncpreemptoff = 1;
 		boottrace("schedinit", "runtime text is not fenced by linker.ld: asynchronous preemption off");
 	}
-	preemptinit();
 	siginstall(SIGSEGV);
 	siginstall(SIGBUS);
-	install(SIGURG, sigurg, SA_RESTART);
 	sigmaskinit();
 	m0.sigmaskgen = atomic_load(&sigmaskgen);
 	atomic_store(&nmprogmask, 1);
 }
 
+/* m0's: in .bss, so that start-up maps nothing for it; the kernel
+   commits its pages only if a signal comes. */
+static char m0sigstack[SIGSTACK_SIZE] __attribute__((aligned(16)));
+
 /* Every M gets its own alternate signal stack (Go's minitSignalStack). */
 void minitsignals(m *mp)
 {
-	void *s = mmap(0, SIGSTACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *s = m0sigstack;
+	if (mp != &m0)
+		s = mmap(0, SIGSTACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (s == MAP_FAILED)
 		outofmemory(SIGSTACK_SIZE);
 	mp->gsignal = s;
