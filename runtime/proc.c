@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 
 #include "asm.h"
 #include "runtime.h"
@@ -44,8 +45,14 @@ __thread g *gort_curg;
 
 m m0;
 g g0_m0;
-p **allp;
-static int32_t allplen;
+/* allp never moves: it has room for every P there may be (8 KiB of .bss,
+   of which start-up touches one page), and the first Ps are static too,
+   so that start-up allocates nothing: musl's malloc would set itself up
+   (four system calls and as many fresh pages). */
+enum { MAXGOMAXPROCS = 1024, PSTATIC = 4 };
+static p *allpmem[MAXGOMAXPROCS];
+static p pstatic[PSTATIC];
+p **allp = allpmem;
 int32_t gomaxprocs;
 g *allgs;
 mutex allglock;
@@ -70,7 +77,7 @@ static int32_t nmsys;
 /* P count requested by gort_gomaxprocs, applied by startTheWorld. */
 static int32_t newprocs;
 
-enum { MAXGOMAXPROCS = 1024, GFREE_LOCAL = 64, M_STACK = 256 << 10 };
+enum { GFREE_LOCAL = 64, M_STACK = 256 << 10 };
 
 extern int main(int, char **, char **);
 
@@ -112,12 +119,24 @@ static int64_t mReserveID(void)
 	return sched.mnext++;
 }
 
+/* A seed: m0's from the kernel's random bytes for the process
+   (AT_RANDOM; the first 8 are musl's stack canary), so that start-up
+   does not read the clock, whose first read makes musl look the vDSO up. */
+static uint64_t startrand(m *mp)
+{
+	const unsigned char *r = (const unsigned char *)getauxval(AT_RANDOM);
+	if (mp != &m0 || !r)
+		return (uint64_t)nanotime();
+	uint64_t v;
+	memcpy(&v, r + 8, sizeof v);
+	return v;
+}
+
 static void mcommoninit(m *mp, int64_t id)
 {
 	lock(&sched.lock);
 	mp->id = id >= 0 ? id : mReserveID();
-	mp->fastrand = ((uint64_t)nanotime() * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)(uintptr_t)mp ^
-	               (uint64_t)mp->id;
+	mp->fastrand = (startrand(mp) * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)(uintptr_t)mp ^ (uint64_t)mp->id;
 	if (mp->fastrand == 0)
 		mp->fastrand = 1;
 	mp->alllink = allm;
@@ -552,20 +571,10 @@ p *procresize(int32_t nprocs)
 	if (nprocs <= 0 || nprocs > MAXGOMAXPROCS)
 		throw("procresize: invalid arg");
 	lock(&allplock);
-	if (nprocs > allplen) {
-		p **np = calloc((size_t)nprocs, sizeof *np);
-		if (!np)
-			outofmemory((size_t)nprocs * sizeof *np);
-		for (int32_t i = 0; i < allplen; i++)
-			np[i] = allp[i];
-		free(allp);
-		allp = np;
-		allplen = nprocs;
-	}
 	for (int32_t i = 0; i < nprocs; i++) {
 		if (allp[i])
 			continue;
-		p *pp = calloc(1, sizeof *pp);
+		p *pp = i < PSTATIC ? &pstatic[i] : calloc(1, sizeof *pp);
 		if (!pp)
 			outofmemory(sizeof *pp);
 		pp->id = i;
@@ -665,7 +674,8 @@ void schedinit(void)
 	stackinit();
 	signalsinit();
 	minitsignals(&m0);
-	atomic_store(&sched.lastpoll, nanotime());
+	/* Not 0 (someone is blocked in the poller): long ago. */
+	atomic_store(&sched.lastpoll, 1);
 
 	int32_t procs = ncpu;
 	int32_t n = parsegomaxprocs(gogetenv("GOMAXPROCS"));
@@ -732,11 +742,17 @@ static g *gchunk;
 static int gchunkleft;
 static g *gspare;   /* carved, but no stack could be had for them */
 
-static g *gnew(void)
+/* Goroutine 1's G is static: a program that never calls go() allocates
+   no chunk of Gs. */
+static g gmain;
+
+static g *gnew(bool ismain)
 {
 	lock(&allglock);
 	g *gp = gspare;
-	if (gp) {
+	if (ismain && !gmain.tcbtid) {
+		gp = &gmain;
+	} else if (gp) {
 		gspare = gp->schedlink;
 		memset(gp, 0, sizeof *gp);
 	} else {
@@ -759,7 +775,7 @@ static g *gnew(void)
 
 static g *malg(bool ismain)
 {
-	g *gp = gnew();
+	g *gp = gnew(ismain);
 	if (!gp)
 		return 0;
 	atomic_store(&gp->atomicstatus, Gdead);
@@ -1674,10 +1690,11 @@ void checkdead(void)
 void runtime_main(void *arg)
 {
 	(void)arg;
-	runtimeInitTime = nanotime();
 	atomic_store(&mainStarted, true);
-	if (debug_schedtrace > 0)
+	if (debug_schedtrace > 0) {
+		runtimeInitTime = nanotime();
 		startsysmon();  /* it prints the trace */
+	}
 	boottrace("runtime.main", "goroutine 1 running on m%ld; constructors next", (long)getg()->m->id);
 	gort_runinit();
 	exit(main(argc_, argv_, envp_));
