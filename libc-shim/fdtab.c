@@ -56,7 +56,7 @@ struct fdslot {
 };
 
 /* Chunks of slots, made on first use with a CAS and never freed. */
-static struct fdslot *_Atomic chunks[FD_MAX / FD_CHUNK];
+static struct fdslot *_Atomic chunks[FD_MAX / FD_CHUNK] bigbss;
 
 _Atomic int shim_forked;
 
@@ -171,14 +171,19 @@ static struct fdslot *slotget(int fd, bool create)
 	if (!c) {
 		if (!create)
 			return 0;
-		c = calloc(FD_CHUNK, sizeof *c);
+		/* Made under a lock: the runtime's memory is never freed (a
+		   chunk is 18 KiB, its own mapping). */
+		static mutex chunklock;
+		lock(&chunklock);
+		c = atomic_load(cp);
+		if (!c) {
+			c = persistentalloc(FD_CHUNK * sizeof *c, _Alignof(struct fdslot));
+			if (c)
+				atomic_store_explicit(cp, c, memory_order_release);
+		}
+		unlock(&chunklock);
 		if (!c)
 			return 0;
-		struct fdslot *old = 0;
-		if (!atomic_compare_exchange_strong(cp, &old, c)) {
-			free(c);
-			c = old;
-		}
 	}
 	return &c[fd % FD_CHUNK];
 }

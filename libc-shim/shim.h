@@ -170,11 +170,12 @@ typedef bool (*fd_more)(struct sc *c, long n, void *ctx);
 struct iovcur {
 	const struct iovec *iov;   /* what is left to write */
 	int cnt;
-	struct iovec *own;         /* our copy once an entry had to change; free it */
+	struct iovec *own;         /* our copy once an entry had to change; iovfree it */
 	struct msghdr *mh;
 };
 hidden bool more_buf(struct sc *c, long n, void *ctx);
 hidden bool more_iov(struct sc *c, long n, void *ctx);
+hidden void iovfree(struct iovec *own);
 
 /* One call on fd that may have to wait for mode ('r' or 'w'): c is the
    call as the user made it, sock its MSG_DONTWAIT form for FD_SOCK (NULL:

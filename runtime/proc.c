@@ -50,8 +50,8 @@ g g0_m0;
    so that start-up allocates nothing: musl's malloc would set itself up
    (four system calls and as many fresh pages). */
 enum { MAXGOMAXPROCS = 1024, PSTATIC = 4 };
-static p *allpmem[MAXGOMAXPROCS];
-static p pstatic[PSTATIC];
+static p *allpmem[MAXGOMAXPROCS] bigbss;
+static p pstatic[PSTATIC] bigbss;
 p **allp = allpmem;
 int32_t gomaxprocs;
 g *allgs;
@@ -255,21 +255,15 @@ void newm(void (*fn)(void), p *pp)
 	newm1(fn, pp, -1);
 }
 
-/* n zeroed Gs, as aligned as struct g asks (calloc gives 16 bytes). Gs
-   are never freed, so the slack in front stays with them; aligned_alloc
-   would cost every program its code. */
+/* n zeroed Gs. Gs are never freed (mem.c). */
 static g *gcalloc(size_t n)
 {
-	char *mem = calloc(1, n * sizeof(g) + _Alignof(g) - 1);
-	if (!mem)
-		return 0;
-	uintptr_t a = ((uintptr_t)mem + _Alignof(g) - 1) & ~(uintptr_t)(_Alignof(g) - 1);
-	return (g *)a;
+	return persistentalloc(n * sizeof(g), _Alignof(g));
 }
 
 static void newm1(void (*fn)(void), p *pp, int64_t id)
 {
-	m *mp = calloc(1, sizeof *mp);
+	m *mp = persistentalloc(sizeof *mp, _Alignof(m));
 	g *g0 = gcalloc(1);
 	if (!mp || !g0)
 		outofmemory(sizeof *mp + sizeof *g0);
@@ -574,7 +568,7 @@ p *procresize(int32_t nprocs)
 	for (int32_t i = 0; i < nprocs; i++) {
 		if (allp[i])
 			continue;
-		p *pp = i < PSTATIC ? &pstatic[i] : calloc(1, sizeof *pp);
+		p *pp = i < PSTATIC ? &pstatic[i] : persistentalloc(sizeof *pp, _Alignof(p));
 		if (!pp)
 			outofmemory(sizeof *pp);
 		pp->id = i;

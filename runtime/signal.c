@@ -508,7 +508,7 @@ static bool rttextfenced(void)
 {
 	uintptr_t lo = (uintptr_t)gort_rttext_start, hi = (uintptr_t)gort_rttext_end;
 	uintptr_t rt[] = { (uintptr_t)mcall, (uintptr_t)asyncPreempt, (uintptr_t)schedule,
-		           (uintptr_t)malloc, (uintptr_t)memcpy };
+		           (uintptr_t)memcpy };
 	for (size_t i = 0; i < sizeof rt / sizeof *rt; i++)
 		if (rt[i] < lo || rt[i] >= hi)
 			return false;
@@ -531,7 +531,7 @@ void signalsinit(void)
 
 /* m0's: in .bss, so that start-up maps nothing for it; the kernel
    commits its pages only if a signal comes. */
-static char m0sigstack[SIGSTACK_SIZE] __attribute__((aligned(16)));
+static char m0sigstack[SIGSTACK_SIZE] bigbss __attribute__((aligned(16)));
 
 /* Every M gets its own alternate signal stack (Go's minitSignalStack). */
 void minitsignals(m *mp)
