@@ -90,8 +90,8 @@ static void sunlock(struct fdslot *s);
    the listing: both are left blocking. */
 enum { NOTE_MAX = 1024 };                    /* numbers noted; beyond, list at once */
 static _Atomic uint64_t noted[NOTE_MAX / 64];  /* the program's own numbers */
-static _Atomic bool listed;                  /* the listing was made */
-static mutex listlock;                       /* orders fd_note and the listing */
+static _Atomic bool listing, listed;         /* the listing was begun, made */
+static mutex listlock;                       /* one listing at a time */
 
 static void markfd(long fd, void *arg)
 {
@@ -116,6 +116,7 @@ static void markfd(long fd, void *arg)
 /* listlock held. */
 static void markinherited(void)
 {
+	atomic_store(&listing, true);
 	procdir("/proc/self/fd", markfd, 0);
 	atomic_store_explicit(&listed, true, memory_order_release);
 }
@@ -130,24 +131,29 @@ static void listinherited(void)
 	unlock(&listlock);
 }
 
+/* Lock-free while no listing is under way: the child of a fork made
+   meanwhile must not find a lock held by a thread it does not have. A
+   note the listing may have missed waits for it to end; the caller then
+   sets the slot's hint itself (fd_fresh clears it, close and dup2
+   replace it, fd_dupped copies it), after the listing's. */
 void fd_note(int fd, int from)
 {
-	if (fd < 0 || atomic_load_explicit(&listed, memory_order_acquire))
+	if (fd < 0 || atomic_load_explicit(&listed, memory_order_acquire) || atomic_load(&shim_forked))
 		return;
-	lock(&listlock);
-	if (!atomic_load(&listed)) {
-		if (fd >= NOTE_MAX || from >= NOTE_MAX) {
-			markinherited();
-		} else {
-			bool mine = from < 0 || (atomic_load(&noted[from / 64]) & (1ULL << (from % 64)));
-			uint64_t bit = 1ULL << (fd % 64);
-			if (mine)
-				atomic_fetch_or(&noted[fd / 64], bit);
-			else
-				atomic_fetch_and(&noted[fd / 64], ~bit);
-		}
+	if (fd >= NOTE_MAX || from >= NOTE_MAX) {
+		listinherited();
+		return;
 	}
-	unlock(&listlock);
+	bool mine = from < 0 || (atomic_load(&noted[from / 64]) & (1ULL << (from % 64)));
+	uint64_t bit = 1ULL << (fd % 64);
+	if (mine)
+		atomic_fetch_or(&noted[fd / 64], bit);
+	else
+		atomic_fetch_and(&noted[fd / 64], ~bit);
+	if (atomic_load(&listing) && !atomic_load(&listed)) {
+		lock(&listlock);
+		unlock(&listlock);
+	}
 }
 
 /* The child of fork must see plain libc (no parking, no shared epoll).
@@ -171,19 +177,14 @@ static struct fdslot *slotget(int fd, bool create)
 	if (!c) {
 		if (!create)
 			return 0;
-		/* Made under a lock: the runtime's memory is never freed (a
-		   chunk is 18 KiB, its own mapping). */
-		static mutex chunklock;
-		lock(&chunklock);
-		c = atomic_load(cp);
-		if (!c) {
-			c = persistentalloc(FD_CHUNK * sizeof *c, _Alignof(struct fdslot));
-			if (c)
-				atomic_store_explicit(cp, c, memory_order_release);
-		}
-		unlock(&chunklock);
+		c = persistentalloc(FD_CHUNK * sizeof *c, _Alignof(struct fdslot));
 		if (!c)
 			return 0;
+		/* The runtime's memory is never freed: a thread that loses the
+		   race leaves its chunk unused (18 KiB, once per range at most). */
+		struct fdslot *old = 0;
+		if (!atomic_compare_exchange_strong(cp, &old, c))
+			c = old;
 	}
 	return &c[fd % FD_CHUNK];
 }

@@ -14,12 +14,18 @@
 #include "runtime.h"
 
 /* Chunks are reserved large and committed as they are touched: a
-   million goroutines take their Gs from a thousand mappings, not tens
-   of thousands. */
+   million goroutines take their Gs from a hundred mappings, not tens of
+   thousands. */
 enum { CHUNK = 256 << 10 };
 
-static mutex persistentlock;   /* a leaf: nothing is called under it */
-static char *chunkp, *chunkend;
+/* The chunk being carved: its header, then what is handed out. Lock-free,
+   so that the child of a fork made while another thread was carving
+   finds a usable chunk, not a lock held for ever. */
+struct chunk {
+	_Atomic uintptr_t next;   /* first free byte; may run past end */
+	uintptr_t end;
+};
+static struct chunk *_Atomic curchunk;
 
 static size_t pageround(size_t n)
 {
@@ -42,21 +48,24 @@ void *persistentalloc(size_t n, size_t align)
 {
 	if (n >= CHUNK / 4)
 		return sysalloc(n);
-	lock(&persistentlock);
-	uintptr_t a = ((uintptr_t)chunkp + align - 1) & ~(uintptr_t)(align - 1);
-	if (!chunkp || a + n > (uintptr_t)chunkend) {
-		char *c = sysalloc(CHUNK);
-		if (!c) {
-			unlock(&persistentlock);
-			return 0;
+	for (;;) {
+		struct chunk *c = atomic_load_explicit(&curchunk, memory_order_acquire);
+		if (c) {
+			uintptr_t a = atomic_fetch_add(&c->next, n + align - 1);
+			a = (a + align - 1) & ~(uintptr_t)(align - 1);
+			if (a + n <= c->end)
+				return (void *)a;
 		}
-		chunkp = c;
-		chunkend = c + CHUNK;
-		a = (uintptr_t)c;
+		/* Full (or none yet): another chunk, unless someone else put
+		   one in meanwhile. */
+		struct chunk *nc = sysalloc(CHUNK);
+		if (!nc)
+			return 0;
+		atomic_store(&nc->next, (uintptr_t)(nc + 1));
+		nc->end = (uintptr_t)nc + CHUNK;
+		if (!atomic_compare_exchange_strong(&curchunk, &c, nc))
+			sysfree(nc, CHUNK);
 	}
-	chunkp = (char *)(a + n);
-	unlock(&persistentlock);
-	return (void *)a;
 }
 
 void *growalloc(void *old, size_t oldsize, size_t newsize)
