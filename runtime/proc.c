@@ -45,8 +45,9 @@ __thread g *gort_curg;
 
 m m0;
 g g0_m0;
-/* allp never moves: it has room for every P there may be (8 KiB of .bss,
-   of which start-up touches one page), and the first Ps are static too,
+/* allp never moves: it has room for every P there may be (8 KiB of
+   zeroed static memory, of which start-up touches one page), and the
+   first Ps are static too,
    so that start-up allocates nothing: musl's malloc would set itself up
    (four system calls and as many fresh pages). */
 enum { MAXGOMAXPROCS = 1024, PSTATIC = 4 };

@@ -20,7 +20,8 @@
  * program's. A signal ignored from the start (an inherited SIG_IGN) or
  * handled before the first go() stays the program's.
  *
- * SIGURG: asynchronous preemption. sysmon (or stop-the-world) sets
+ * SIGURG: asynchronous preemption, from the first go() on (main alone is
+ * never preempted; sigfirstgo). sysmon (or stop-the-world) sets
  * gp->preempt and its P's preempt and signals the M running gp; if the
  * interrupted pc is in the program's own text (linker.ld delimits runtime
  * and libc text), the handler redirects the goroutine into asyncPreempt
@@ -529,8 +530,8 @@ void signalsinit(void)
 	atomic_store(&nmprogmask, 1);
 }
 
-/* m0's: in .bss, so that start-up maps nothing for it; the kernel
-   commits its pages only if a signal comes. */
+/* m0's is static (bigbss), so that start-up maps nothing for it; the
+   kernel commits its pages only if a signal comes. */
 static char m0sigstack[SIGSTACK_SIZE] bigbss __attribute__((aligned(16)));
 
 /* Every M gets its own alternate signal stack (Go's minitSignalStack). */
