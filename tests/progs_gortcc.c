@@ -98,7 +98,7 @@ Test(gortcc, install_prefix_is_self_contained)
 }
 
 /* A build without -g stays small: under 100 KiB for an empty program
-   (97 KiB: the runtime takes its memory from the kernel, so musl's malloc
+   (93 KiB: the runtime takes its memory from the kernel, so musl's malloc
    is linked only by programs that call it); make bench's start-up
    workload holds the same target for hello. */
 Test(gortcc, debug_build_keeps_runtime_dwarf)
