@@ -72,8 +72,8 @@ SAMPLES := $(SAMPLE_SRCS:samples/%.c=build/samples/%)
 # compiler (see tests/unit_support.c for what stands in for the rest).
 CRIT_PROG_SRCS := $(wildcard tests/progs_*.c)
 CRIT_UNIT_SRCS := $(filter-out tests/harness.c tests/unit_support.c $(CRIT_PROG_SRCS),$(wildcard tests/*.c))
-UNIT_RT := runtime/runq.c runtime/lock_futex.c runtime/os_linux.c runtime/stack.c runtime/dwarfline.c runtime/valgrind.c \
-	runtime/vdso_linux.c tests/unit_support.c
+UNIT_RT := runtime/runq.c runtime/lock_futex.c runtime/os_linux.c runtime/stack.c runtime/mem.c runtime/dwarfline.c \
+	runtime/valgrind.c runtime/vdso_linux.c tests/unit_support.c
 CRIT_BINS := $(CRIT_UNIT_SRCS:tests/%.c=build/tests/unit_%) $(CRIT_PROG_SRCS:tests/%.c=build/tests/%)
 
 all: $(LIBS) lib/nolibc-hint lib/kernel lib/include $(GORTCC)

@@ -63,7 +63,7 @@ mutex        mutex     -             -   time  1000000       1.0
 parked       parked    -             -   mem   100000        8
 echo         echo      -             -   echo  -             1.0
 httpd        httpd     -             -   http  -             1.0
-hello        hello     -             -   exec  -             2
+hello        hello     -             -   exec  -             1.3
 '
 
 # ---- set-up: what a fresh Debian 12 machine lacks (mirrors make setup) ----

@@ -83,24 +83,25 @@ void rt0_main(void)
 	boottrace("m0/g0", "m0=%p g0=%p g0 stack top=%#lx", (void *)&m0, (void *)&g0_m0,
 	          (unsigned long)g0_m0.stackhi);
 
-	int64_t t = nanotime();
+	/* The clock only for the trace: its first read looks the vDSO up. */
+	int64_t t = debug_boottrace ? nanotime() : 0;
 	osinit();
 	boottrace("osinit", "ncpu=%d physpagesize=%lu (%ld ns)", ncpu, (unsigned long)physpagesize,
-	          (long)(nanotime() - t));
+	          (long)(t ? nanotime() - t : 0));
 
-	t = nanotime();
+	t = debug_boottrace ? nanotime() : 0;
 	tcbsetup();
 	schedinit();
 	boottrace("schedinit", "gomaxprocs=%d stacksize=%zu (%ld ns)", gomaxprocs, stackdefault,
-	          (long)(nanotime() - t));
+	          (long)(t ? nanotime() - t : 0));
 
-	t = nanotime();
+	t = debug_boottrace ? nanotime() : 0;
 	g *mg = newproc(runtime_main, NULL, (uintptr_t)__builtin_return_address(0));
 	if (!mg)
 		fatal("out of memory");
 	boottrace("newproc", "main goroutine g=%p goid=%ld stack=[%#lx, %#lx) (%ld ns)", (void *)mg,
 	          (long)mg->goid, (unsigned long)mg->stacklo, (unsigned long)mg->stackhi,
-	          (long)(nanotime() - t));
+	          (long)(t ? nanotime() - t : 0));
 	if (debug_boottrace)
 		boottrace("mstart", "m0 enters the scheduler %ld ns after _start", (long)(nanotime_raw() - boot_t0));
 	mstart();

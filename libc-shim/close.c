@@ -25,6 +25,7 @@
 
 static int aio_close_hook(int fd)
 {
+	fd_note(fd, -1);
 	fd_forget_done(fd_forget(fd), 0);
 	return fd;
 }
@@ -37,6 +38,7 @@ int close(int fd)
 	   descriptor's AIO first, as in musl's close. */
 	if (__aio_close != aio_close_hook)
 		fd = __aio_close(fd);
+	fd_note(fd, -1);
 	struct fdslot *s = fd_forget(fd);
 	long r = __syscall_cp(SYS_close, fd, 0, 0, 0, 0, 0);
 	/* Linux has closed fd even when interrupted (musl's close). */
@@ -61,6 +63,7 @@ static long replace(long nr, int ofd, int nfd, int flags)
 {
 	if (rawsyscall6(SYS_fcntl, ofd, F_GETFD, 0, 0, 0, 0) < 0 || nfd < 0)
 		return -EBADF;
+	fd_note(nfd, ofd);
 	int hint = fd_nbhint(ofd, nfd);
 	struct fdslot *s = fd_forget(nfd);
 	long r;

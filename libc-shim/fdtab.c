@@ -56,7 +56,7 @@ struct fdslot {
 };
 
 /* Chunks of slots, made on first use with a CAS and never freed. */
-static struct fdslot *_Atomic chunks[FD_MAX / FD_CHUNK];
+static struct fdslot *_Atomic chunks[FD_MAX / FD_CHUNK] bigbss;
 
 _Atomic int shim_forked;
 
@@ -66,37 +66,106 @@ static void atfork_child(void)
 }
 
 static struct fdslot *slotget(int fd, bool create);
+static void slock(struct fdslot *s);
+static void sunlock(struct fdslot *s);
 
 /* The descriptors the process started with are shared with other
    processes (a make jobserver's pipe, a pipe a shell handed down): an
    O_NONBLOCK set on one would reach them too. So gort leaves those that
    it would switch, and their duplicates, blocking, as Go leaves a
    descriptor it did not open itself (os.NewFile); sockets still park, as
-   gort does not switch them. 0-2 are left blocking anyway (classify). */
+   gort does not switch them. 0-2 are left blocking anyway (classify).
+
+   Which ones those are is needed only when a goroutine first uses a
+   descriptor (examine), so the process's descriptors are listed then
+   (/proc/self/fd), not at start-up: a program that never starts a
+   goroutine, or whose goroutines never touch a descriptor, never pays
+   for the listing. Until then the table notes which numbers the program
+   itself has made, closed or duplicated (fd_note, from the wrappers):
+   what the listing then finds under such a number is the program's
+   own, or a duplicate of what the number copied. A close-on-exec
+   descriptor cannot have been inherited either. What is left is what
+   the process started with, and what musl or the program made with a
+   raw system call (fopen's FIFO, eventfd) without close-on-exec before
+   the listing: both are left blocking. */
+enum { NOTE_MAX = 1024 };                    /* numbers noted; beyond, list at once */
+static _Atomic uint64_t noted[NOTE_MAX / 64];  /* the program's own numbers */
+static _Atomic bool listing, listed;         /* the listing was begun, made */
+static mutex listlock;                       /* one listing at a time */
+
 static void markfd(long fd, void *arg)
 {
 	(void)arg;
 	struct stat st;
-	/* Close-on-exec: not inherited, but opened here (the listing's own). */
-	if (fd <= 2 || rawsyscall6(SYS_fcntl, fd, F_GETFD, 0, 0, 0, 0) != 0 ||
+	if (fd <= 2 || (fd < NOTE_MAX && (atomic_load(&noted[fd / 64]) & (1ULL << (fd % 64)))))
+		return;
+	/* Close-on-exec: not inherited, but opened here (the listing's own
+	   among them). */
+	if (rawsyscall6(SYS_fcntl, fd, F_GETFD, 0, 0, 0, 0) != 0 ||
 	    rawsyscall6(SYS_fstat, fd, (long)&st, 0, 0, 0, 0) < 0 || S_ISSOCK(st.st_mode))
 		return;
 	struct fdslot *s = slotget((int)fd, true);
-	if (s)
+	if (!s)
+		return;
+	slock(s);
+	if ((atomic_load(&s->state) & FD_KIND) == FD_UNSEEN)
 		s->nbhint = HINT_PLAIN;
+	sunlock(s);
 }
 
+/* listlock held. */
 static void markinherited(void)
 {
+	atomic_store(&listing, true);
 	procdir("/proc/self/fd", markfd, 0);
+	atomic_store_explicit(&listed, true, memory_order_release);
 }
 
-/* Before the program's constructors: the child of fork must see plain
-   libc (no parking, no shared epoll), and what was inherited is known. */
-__attribute__((constructor(101))) static void fdtab_init(void)
+static void listinherited(void)
 {
-	pthread_atfork(0, 0, atfork_child);
-	markinherited();
+	if (atomic_load_explicit(&listed, memory_order_acquire))
+		return;
+	lock(&listlock);
+	if (!atomic_load(&listed))
+		markinherited();
+	unlock(&listlock);
+}
+
+/* Lock-free while no listing is under way: the child of a fork made
+   meanwhile must not find a lock held by a thread it does not have. A
+   note the listing may have missed waits for it to end; the caller then
+   sets the slot's hint itself (fd_fresh clears it, close and dup2
+   replace it, fd_dupped copies it), after the listing's. */
+void fd_note(int fd, int from)
+{
+	if (fd < 0 || atomic_load_explicit(&listed, memory_order_acquire) || atomic_load(&shim_forked))
+		return;
+	if (fd >= NOTE_MAX || from >= NOTE_MAX) {
+		listinherited();
+		return;
+	}
+	bool mine = from < 0 || (atomic_load(&noted[from / 64]) & (1ULL << (from % 64)));
+	uint64_t bit = 1ULL << (fd % 64);
+	if (mine)
+		atomic_fetch_or(&noted[fd / 64], bit);
+	else
+		atomic_fetch_and(&noted[fd / 64], ~bit);
+	if (atomic_load(&listing) && !atomic_load(&listed)) {
+		lock(&listlock);
+		unlock(&listlock);
+	}
+}
+
+/* The child of fork must see plain libc (no parking, no shared epoll).
+   Until the first go() the child is a copy of a program whose main is
+   alone, whose calls wait in the kernel as musl's do: the handler is
+   needed only from then on (pthread_atfork allocates). */
+void shim_watchfork(void)
+{
+	static _Atomic bool watching;
+	bool f = false;
+	if (atomic_compare_exchange_strong(&watching, &f, true))
+		pthread_atfork(0, 0, atfork_child);
 }
 
 static struct fdslot *slotget(int fd, bool create)
@@ -108,14 +177,14 @@ static struct fdslot *slotget(int fd, bool create)
 	if (!c) {
 		if (!create)
 			return 0;
-		c = calloc(FD_CHUNK, sizeof *c);
+		c = persistentalloc(FD_CHUNK * sizeof *c, _Alignof(struct fdslot));
 		if (!c)
 			return 0;
+		/* The runtime's memory is never freed: a thread that loses the
+		   race leaves its chunk unused (18 KiB, once per range at most). */
 		struct fdslot *old = 0;
-		if (!atomic_compare_exchange_strong(cp, &old, c)) {
-			free(c);
+		if (!atomic_compare_exchange_strong(cp, &old, c))
 			c = old;
-		}
 	}
 	return &c[fd % FD_CHUNK];
 }
@@ -213,6 +282,7 @@ static uint32_t classify(struct fdslot *s, int fd)
 
 static void examine(struct fdslot *s, int fd, uint32_t *once)
 {
+	listinherited();
 	gort_mutex_lock(&s->rmu);
 	gort_mutex_lock(&s->wmu);
 	slock(s);
@@ -471,6 +541,7 @@ static void drop(struct fdslot *s, int fd, uint32_t st)
 
 void fd_newsock(int fd, bool usernb, int timeo)
 {
+	fd_note(fd, -1);
 	struct fdslot *s = slotget(fd, true);
 	if (!s)
 		return;
@@ -514,6 +585,7 @@ static bool unsee(struct fdslot *s, int fd, int64_t gen)
 
 void fd_fresh(int fd)
 {
+	fd_note(fd, -1);
 	struct fdslot *s = slotget(fd, false);
 	unsee(s, fd, -1);
 	/* A hint left for the number (an inherited descriptor closed behind
@@ -622,6 +694,7 @@ int fd_nbhint(int ofd, int nfd)
 
 void fd_dupped(int ofd, int nfd)
 {
+	fd_note(nfd, ofd);
 	int hint = fd_nbhint(ofd, nfd);
 	struct fdref o;
 	fd_peek(ofd, &o);

@@ -29,6 +29,27 @@ bool more_buf(struct sc *c, long n, void *ctx)
 	return c->a[2] > 0;
 }
 
+/* The copy has a mapping of its own, its length in front: a malloc here
+   would link musl's allocator into every program (stdio writes come
+   through here), and a write that stops inside one of several buffers
+   is rare. */
+static struct iovec *iovcopy(const struct iovec *iov, int cnt)
+{
+	size_t n = ((size_t)cnt + 1) * sizeof *iov;
+	struct iovec *own = sysalloc(n);
+	if (!own)
+		return 0;
+	own[0].iov_len = n;
+	memcpy(own + 1, iov, (size_t)cnt * sizeof *iov);
+	return own + 1;
+}
+
+void iovfree(struct iovec *own)
+{
+	if (own)
+		sysfree(own - 1, own[-1].iov_len);
+}
+
 bool more_iov(struct sc *c, long n, void *ctx)
 {
 	struct iovcur *v = ctx;
@@ -47,10 +68,9 @@ bool more_iov(struct sc *c, long n, void *ctx)
 	if (left) {
 		/* The user's array is const: change a copy of what is left. */
 		if (!v->own) {
-			v->own = malloc((size_t)v->cnt * sizeof *v->own);
+			v->own = iovcopy(v->iov, v->cnt);
 			if (!v->own)
 				return false;
-			memcpy(v->own, v->iov, (size_t)v->cnt * sizeof *v->own);
 			v->iov = v->own;
 		}
 		struct iovec *first = (struct iovec *)v->iov;
@@ -110,6 +130,6 @@ ssize_t writev(int fd, const struct iovec *iov, int cnt)
 	struct sc s = { SYS_sendmsg, { fd, (long)&mh, MSG_DONTWAIT } };
 	struct iovcur v = { .iov = iov, .cnt = cnt, .mh = &mh };
 	long r = fd_io(fd, 'w', &c, iovlen(iov, cnt) ? &s : 0, more_iov, &v);
-	free(v.own);
+	iovfree(v.own);
 	return sc_ret(r);
 }

@@ -170,11 +170,12 @@ typedef bool (*fd_more)(struct sc *c, long n, void *ctx);
 struct iovcur {
 	const struct iovec *iov;   /* what is left to write */
 	int cnt;
-	struct iovec *own;         /* our copy once an entry had to change; free it */
+	struct iovec *own;         /* our copy once an entry had to change; iovfree it */
 	struct msghdr *mh;
 };
 hidden bool more_buf(struct sc *c, long n, void *ctx);
 hidden bool more_iov(struct sc *c, long n, void *ctx);
+hidden void iovfree(struct iovec *own);
 
 /* One call on fd that may have to wait for mode ('r' or 'w'): c is the
    call as the user made it, sock its MSG_DONTWAIT form for FD_SOCK (NULL:
@@ -211,6 +212,10 @@ hidden void fd_settimeo(int fd, int bit, bool on);
 /* Before fd is closed or replaced: wake its waiters with EBADF, forget
    it. fd_forget_done after the system call that closed it. */
 hidden struct fdslot *fd_forget(int fd);
+/* Until gort lists the descriptors the process started with (fdtab.c):
+   the program made fd (from < 0: opened it, or closed what it was) or
+   made it a duplicate of from. */
+hidden void fd_note(int fd, int from);
 hidden void fd_forget_done(struct fdslot *s, int hint);
 /* What nfd, a duplicate of ofd, inherits (fd_nbhint), kept in its slot
    until it is examined: gort switched, or may switch, the open file

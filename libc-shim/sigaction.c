@@ -24,6 +24,9 @@ hidden int rtsigaction(int sig, const struct sigaction *sa, struct sigaction *ol
 
 int sigaction(int sig, const struct sigaction *restrict sa, struct sigaction *restrict old)
 {
+	/* The runtime's preemption handler comes with the first go(). */
+	if (sig == SIGURG && sa)
+		sigurgprogram();
 	if (!sigreported(sig))
 		return __sigaction(sig, sa, old);
 	bool was = sigruntime(sig);

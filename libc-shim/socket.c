@@ -125,6 +125,6 @@ ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 	s.a[2] |= MSG_DONTWAIT;
 	struct iovcur v = { .iov = h.msg_iov, .cnt = h.msg_iovlen, .mh = &h };
 	long r = fd_io(fd, 'w', &c, &s, more_msg, &v);
-	free(v.own);
+	iovfree(v.own);
 	return sc_ret(r);
 }

@@ -29,6 +29,10 @@ hidden void gort_runinit(void);
    unless another thread holds their lock. */
 hidden void dopanic_flush(void);
 
+/* fdtab.c: from the first go() on, the child of fork is marked (it must
+   not park or poll). */
+hidden void shim_watchfork(void);
+
 /* sigaction.c: musl's sigaction, without the program's view. */
 hidden int rtsigaction(int sig, const struct sigaction *sa, struct sigaction *old);
 

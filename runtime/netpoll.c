@@ -29,7 +29,7 @@ pollDesc *netpollopen_fd(int fd, int *errp)
 		pdfree = pd->link;
 	unlock(&pdlock);
 	if (!pd) {
-		pd = calloc(1, sizeof *pd);
+		pd = persistentalloc(sizeof *pd, _Alignof(pollDesc));
 		if (!pd) {
 			*errp = ENOMEM;
 			return 0;

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 
 #include "asm.h"
 #include "runtime.h"
@@ -43,8 +44,15 @@ __thread g *gort_curg;
 
 m m0;
 g g0_m0;
-p **allp;
-static int32_t allplen;
+/* allp never moves: it has room for every P there may be (8 KiB of
+   zeroed static memory, of which start-up touches one page), and the
+   first Ps are static too,
+   so that start-up allocates nothing: musl's malloc would set itself up
+   (four system calls and as many fresh pages). */
+enum { MAXGOMAXPROCS = 1024, PSTATIC = 4 };
+static p *allpmem[MAXGOMAXPROCS] bigbss;
+static p pstatic[PSTATIC] bigbss;
+p **allp = allpmem;
 int32_t gomaxprocs;
 g *allgs;
 mutex allglock;
@@ -69,7 +77,7 @@ static int32_t nmsys;
 /* P count requested by gort_gomaxprocs, applied by startTheWorld. */
 static int32_t newprocs;
 
-enum { MAXGOMAXPROCS = 1024, GFREE_LOCAL = 64 };
+enum { GFREE_LOCAL = 64 };
 
 extern int main(int, char **, char **);
 
@@ -111,12 +119,24 @@ static int64_t mReserveID(void)
 	return sched.mnext++;
 }
 
+/* A seed: m0's from the kernel's random bytes for the process
+   (AT_RANDOM; the first 8 are musl's stack canary), so that start-up
+   does not read the clock, whose first read makes musl look the vDSO up. */
+static uint64_t startrand(m *mp)
+{
+	const unsigned char *r = (const unsigned char *)sysauxv(AT_RANDOM);
+	if (mp != &m0 || !r)
+		return (uint64_t)nanotime();
+	uint64_t v;
+	memcpy(&v, r + 8, sizeof v);
+	return v;
+}
+
 static void mcommoninit(m *mp, int64_t id)
 {
 	lock(&sched.lock);
 	mp->id = id >= 0 ? id : mReserveID();
-	mp->fastrand = ((uint64_t)nanotime() * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)(uintptr_t)mp ^
-	               (uint64_t)mp->id;
+	mp->fastrand = (startrand(mp) * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)(uintptr_t)mp ^ (uint64_t)mp->id;
 	if (mp->fastrand == 0)
 		mp->fastrand = 1;
 	mp->alllink = allm;
@@ -236,21 +256,15 @@ void newm(void (*fn)(void), p *pp)
 	newm1(fn, pp, -1);
 }
 
-/* n zeroed Gs, as aligned as struct g asks (calloc gives 16 bytes). Gs
-   are never freed, so the slack in front stays with them; aligned_alloc
-   would cost every program its code. */
+/* n zeroed Gs. Gs are never freed (mem.c). */
 static g *gcalloc(size_t n)
 {
-	char *mem = calloc(1, n * sizeof(g) + _Alignof(g) - 1);
-	if (!mem)
-		return 0;
-	uintptr_t a = ((uintptr_t)mem + _Alignof(g) - 1) & ~(uintptr_t)(_Alignof(g) - 1);
-	return (g *)a;
+	return persistentalloc(n * sizeof(g), _Alignof(g));
 }
 
 static void newm1(void (*fn)(void), p *pp, int64_t id)
 {
-	m *mp = calloc(1, sizeof *mp);
+	m *mp = persistentalloc(sizeof *mp, _Alignof(m));
 	g *g0 = gcalloc(1);
 	if (!mp || !g0)
 		outofmemory(sizeof *mp + sizeof *g0);
@@ -546,20 +560,10 @@ p *procresize(int32_t nprocs)
 	if (nprocs <= 0 || nprocs > MAXGOMAXPROCS)
 		throw("procresize: invalid arg");
 	lock(&allplock);
-	if (nprocs > allplen) {
-		p **np = calloc((size_t)nprocs, sizeof *np);
-		if (!np)
-			outofmemory((size_t)nprocs * sizeof *np);
-		for (int32_t i = 0; i < allplen; i++)
-			np[i] = allp[i];
-		free(allp);
-		allp = np;
-		allplen = nprocs;
-	}
 	for (int32_t i = 0; i < nprocs; i++) {
 		if (allp[i])
 			continue;
-		p *pp = calloc(1, sizeof *pp);
+		p *pp = i < PSTATIC ? &pstatic[i] : persistentalloc(sizeof *pp, _Alignof(p));
 		if (!pp)
 			outofmemory(sizeof *pp);
 		pp->id = i;
@@ -659,7 +663,8 @@ void schedinit(void)
 	stackinit();
 	signalsinit();
 	minitsignals(&m0);
-	atomic_store(&sched.lastpoll, nanotime());
+	/* Not 0 (someone is blocked in the poller): long ago. */
+	atomic_store(&sched.lastpoll, 1);
 
 	int32_t procs = ncpu;
 	int32_t n = parsegomaxprocs(gogetenv("GOMAXPROCS"));
@@ -726,11 +731,17 @@ static g *gchunk;
 static int gchunkleft;
 static g *gspare;   /* carved, but no stack could be had for them */
 
-static g *gnew(void)
+/* Goroutine 1's G is static: a program that never calls go() allocates
+   no chunk of Gs. */
+static g gmain;
+
+static g *gnew(bool ismain)
 {
 	lock(&allglock);
 	g *gp = gspare;
-	if (gp) {
+	if (ismain && !gmain.tcbtid) {
+		gp = &gmain;
+	} else if (gp) {
 		gspare = gp->schedlink;
 		memset(gp, 0, sizeof *gp);
 	} else {
@@ -753,7 +764,7 @@ static g *gnew(void)
 
 static g *malg(bool ismain)
 {
-	g *gp = gnew();
+	g *gp = gnew(ismain);
 	if (!gp)
 		return 0;
 	atomic_store(&gp->atomicstatus, Gdead);
@@ -843,6 +854,7 @@ int64_t gort_go(void (*fn)(void *), void *arg)
 		return -1;
 	}
 	if (unlikely(mainalone())) {
+		shim_watchfork();
 		atomic_store(&firstgo, true);
 		sigfirstgo();
 	}
@@ -1667,10 +1679,11 @@ void checkdead(void)
 void runtime_main(void *arg)
 {
 	(void)arg;
-	runtimeInitTime = nanotime();
 	atomic_store(&mainStarted, true);
-	if (debug_schedtrace > 0)
+	if (debug_schedtrace > 0) {
+		runtimeInitTime = nanotime();
 		startsysmon();  /* it prints the trace */
+	}
 	boottrace("runtime.main", "goroutine 1 running on m%ld; constructors next", (long)getg()->m->id);
 	gort_runinit();
 	exit(main(argc_, argv_, envp_));

@@ -36,6 +36,11 @@
 #define hidden __attribute__((visibility("hidden")))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+/* For the runtime's large zeroed arrays: the linker's default layout puts
+   .lbss after all of .bss, so that the small variables start-up touches
+   share a few pages instead of lying between the arrays (every page
+   touched is a fault). */
+#define bigbss __attribute__((section(".lbss")))
 
 typedef struct g g;
 typedef struct m m;
@@ -521,6 +526,13 @@ hidden _Noreturn void throw(const char *s);
 hidden _Noreturn void fatal(const char *s);         /* "fatal error: s", user's fault */
 hidden _Noreturn void fatalnote(const char *note, const char *s); /* note, then fatal(s) */
 hidden _Noreturn void outofmemory(size_t n);        /* fatal "out of memory" for n bytes */
+/* mem.c: memory from the kernel, not malloc. persistentalloc's is zeroed
+   and never freed; sysalloc's (zeroed, whole pages) goes back with
+   sysfree; growalloc moves an array to a larger sysalloc. */
+hidden void *persistentalloc(size_t n, size_t align);
+hidden void *sysalloc(size_t n);
+hidden void sysfree(void *p, size_t n);
+hidden void *growalloc(void *old, size_t oldsize, size_t newsize);
 hidden _Noreturn void gopanic(const char *s);       /* "panic: s" */
 hidden void printstr(const char *s);                /* raw write to fd 2 */
 hidden void printint(int64_t v);
@@ -591,6 +603,7 @@ hidden bool sigreported(int sig);
 hidden bool sigruntime(int sig);
 hidden void siginstall(int sig);
 hidden void sigrelease(int sig);
+hidden void sigurgprogram(void);          /* the program set SIGURG itself */
 hidden void minitsignals(m *mp);
 /* The program's signal mask, one for all its goroutines (docs/libc.md,
    "Signals and threads"). */

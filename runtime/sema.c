@@ -51,7 +51,7 @@ typedef struct semaRoot {
    contend for the line. */
 static struct {
 	_Alignas(64) semaRoot root;
-} semtable[SEMTABSZ];
+} semtable[SEMTABSZ] bigbss;
 
 static semaRoot *rootFor(uint32_t *addr)
 {

@@ -20,7 +20,8 @@
  * program's. A signal ignored from the start (an inherited SIG_IGN) or
  * handled before the first go() stays the program's.
  *
- * SIGURG: asynchronous preemption. sysmon (or stop-the-world) sets
+ * SIGURG: asynchronous preemption, from the first go() on (main alone is
+ * never preempted; sigfirstgo). sysmon (or stop-the-world) sets
  * gp->preempt and its P's preempt and signals the M running gp; if the
  * interrupted pc is in the program's own text (linker.ld delimits runtime
  * and libc text), the handler redirects the goroutine into asyncPreempt
@@ -309,12 +310,29 @@ void sigrelease(int sig)
 	atomic_fetch_and(&sighandled, ~SIGBIT(sig));
 }
 
+/* Did the program set SIGURG's disposition itself (sigaction, before
+   the first go())? Then preemption is its loss, as when it does so
+   later: its choice stays. */
+static _Atomic bool urgprogram;
+
+void sigurgprogram(void)
+{
+	atomic_store(&urgprogram, true);
+}
+
 /* The program's first go(): from now on SIGQUIT dumps the goroutines and
    SIGFPE and SIGILL are reported, unless the program has its own
-   disposition for them (a handler, or SIG_IGN since it started). */
+   disposition for them (a handler, or SIG_IGN since it started). Main
+   alone is never preempted, so the preemption handler and what it needs
+   to know of the CPU (preemptinit: CPUID, which traps to the hypervisor
+   in a virtual machine) wait until now too. */
 __attribute__((cold)) void sigfirstgo(void)
 {
 	static const int sigs[] = { SIGQUIT, SIGFPE, SIGILL };
+	if (!atomic_load(&urgprogram)) {
+		preemptinit();
+		install(SIGURG, sigurg, SA_RESTART);
+	}
 	atomic_fetch_or(&sigwanted, SIGBIT(SIGQUIT) | SIGBIT(SIGFPE) | SIGBIT(SIGILL));
 	/* Nothing is preempted before there is a second goroutine (sysmon
 	   starts with it), and CPUID is slow in a virtual machine (about 30
@@ -495,7 +513,7 @@ static bool rttextfenced(void)
 {
 	uintptr_t lo = (uintptr_t)gort_rttext_start, hi = (uintptr_t)gort_rttext_end;
 	uintptr_t rt[] = { (uintptr_t)mcall, (uintptr_t)asyncPreempt, (uintptr_t)schedule,
-		           (uintptr_t)malloc, (uintptr_t)memcpy };
+		           (uintptr_t)memcpy };
 	for (size_t i = 0; i < sizeof rt / sizeof *rt; i++)
 		if (rt[i] < lo || rt[i] >= hi)
 			return false;
@@ -511,16 +529,21 @@ void signalsinit(void)
 	}
 	siginstall(SIGSEGV);
 	siginstall(SIGBUS);
-	install(SIGURG, sigurg, SA_RESTART);
 	sigmaskinit();
 	m0.sigmaskgen = atomic_load(&sigmaskgen);
 	atomic_store(&nmprogmask, 1);
 }
 
+/* m0's is static (bigbss), so that start-up maps nothing for it; the
+   kernel commits its pages only if a signal comes. */
+static char m0sigstack[SIGSTACK_SIZE] bigbss __attribute__((aligned(16)));
+
 /* Every M gets its own alternate signal stack (Go's minitSignalStack). */
 void minitsignals(m *mp)
 {
-	void *s = mmap(0, SIGSTACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *s = m0sigstack;
+	if (mp != &m0)
+		s = mmap(0, SIGSTACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (s == MAP_FAILED)
 		outofmemory(SIGSTACK_SIZE);
 	mp->gsignal = s;

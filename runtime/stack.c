@@ -99,12 +99,14 @@ static _Atomic int64_t mprotect_budget = INT64_MIN;  /* guardmode 2: map entries
 
 static int readmaxmapcount(void)
 {
-	int fd = open("/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC);
+	/* Raw system calls, here and in symtab.c: the runtime's own use of
+	   open, read and close would link the wrappers into every program. */
+	long fd = rawsyscall6(SYS_open, (long)"/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC, 0, 0, 0, 0);
 	if (fd < 0)
 		return 65530;
 	char buf[32];
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
+	long n = rawsyscall6(SYS_read, fd, (long)buf, sizeof buf - 1, 0, 0, 0);
+	rawsyscall6(SYS_close, fd, 0, 0, 0, 0, 0);
 	if (n <= 0)
 		return 65530;
 	buf[n] = 0;
@@ -388,11 +390,11 @@ static bool poolput(uintptr_t fs, int64_t now)
 {
 	if (npool == cappool) {
 		int32_t ncap = cappool ? cappool * 2 : 256;
-		uintptr_t *np = realloc(pool, (size_t)ncap * sizeof *np);
+		uintptr_t *np = growalloc(pool, (size_t)cappool * sizeof *np, (size_t)ncap * sizeof *np);
 		if (!np)
 			return false;
 		pool = np;
-		int64_t *nf = realloc(poolfreed, (size_t)ncap * sizeof *nf);
+		int64_t *nf = growalloc(poolfreed, (size_t)cappool * sizeof *nf, (size_t)ncap * sizeof *nf);
 		if (!nf)
 			return false;
 		poolfreed = nf;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "dwarfline.h"
@@ -31,7 +32,7 @@ static size_t strsize;
 
 static bool readat(void *buf, size_t len, off_t off)
 {
-	return pread(fd, buf, len, off) == (ssize_t)len;
+	return rawsyscall6(SYS_pread64, fd, (long)buf, (long)len, off, 0, 0) == (long)len;
 }
 
 /* Find the symbol table's section header and its string table's. */
@@ -94,19 +95,21 @@ static void loadlines(const char *base, size_t size)
 static void load(void)
 {
 	loaded = -1;
-	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	/* Raw system calls: the runtime's own use of the wrappers would link
+	   them into every program. */
+	fd = (int)rawsyscall6(SYS_open, (long)"/proc/self/exe", O_RDONLY | O_CLOEXEC, 0, 0, 0, 0);
 	if (fd < 0)
 		return;
 	struct stat st;
 	Elf64_Shdr sym, str;
-	if (fstat(fd, &st) < 0 || !findtab(&sym, &str, st.st_size)) {
-		close(fd);
+	if (rawsyscall6(SYS_fstat, fd, (long)&st, 0, 0, 0, 0) < 0 || !findtab(&sym, &str, st.st_size)) {
+		rawsyscall6(SYS_close, fd, 0, 0, 0, 0, 0);
 		return;
 	}
 	nsyms = sym.sh_size / sizeof(Elf64_Sym);
 	const char *base = mmap(0, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (base != MAP_FAILED) {
-		close(fd);
+		rawsyscall6(SYS_close, fd, 0, 0, 0, 0, 0);
 		syms = (const void *)(base + sym.sh_offset);
 		strs = base + str.sh_offset;
 		loaded = 1;
@@ -137,7 +140,7 @@ static bool better(const Elf64_Sym *s, uintptr_t pc, const Elf64_Sym *best, bool
 const char *funcname(uintptr_t pc, uintptr_t *start) __attribute__((visibility("hidden")));
 const char *funcname(uintptr_t pc, uintptr_t *start)
 {
-	static Elf64_Sym chunk[128], found;
+	static Elf64_Sym chunk[128] bigbss, found;
 	static char name[256];
 	if (!loaded)
 		load();
@@ -166,7 +169,7 @@ const char *funcname(uintptr_t pc, uintptr_t *start)
 	}
 	if (!best || best->st_name >= strsize)
 		return 0;
-	ssize_t r = pread(fd, name, sizeof name - 1, stroff + (off_t)best->st_name);
+	long r = rawsyscall6(SYS_pread64, fd, (long)name, sizeof name - 1, stroff + (off_t)best->st_name, 0, 0);
 	if (r <= 0)
 		return 0;
 	name[r] = 0;

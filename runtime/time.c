@@ -107,7 +107,7 @@ static void doaddtimer(p *pp, timer *t)
 {
 	if (pp->ntimers == pp->captimers) {
 		int cap = pp->captimers ? 2 * pp->captimers : 16;
-		timer **h = realloc(pp->timers, (size_t)cap * sizeof *h);
+		timer **h = growalloc(pp->timers, (size_t)pp->captimers * sizeof *h, (size_t)cap * sizeof *h);
 		if (!h) {
 			unlock(&pp->timerslock);
 			outofmemory((size_t)cap * sizeof *h);

@@ -755,6 +755,16 @@ Test(boot, go_TestNetpollDeadlock)
 	}
 }
 
+/* The preemption handler comes with the first go(), and leaves alone a
+   SIGURG handler the program installed before. */
+Test(sched, a_sigurg_handler_of_the_programs_own_stays)
+{
+	struct run r = run_prog("urg_own", NULL, NULL, 1, LIMIT);
+	expect_exit(r, 0, 1);
+	cr_expect_str_eq(r.out, "own SIGURG handler ran\n");
+	run_free(&r);
+}
+
 /* sysmon interrupts a long-running goroutine only when something else
    wants its P: alone, it gets no SIGURG. The control run, with a goroutine
    waiting, shows the count would see them. */

@@ -1,7 +1,8 @@
 /*
  * progs_crt.c: the process entry (crt/start.S, crt/rt0.c): m0's thread
  * pointer is bound by crt0's own arch_prctl call, once, and boottrace
- * shows it and names the auxv entries.
+ * shows it and names the auxv entries; a program that never starts a
+ * goroutine makes few system calls (docs/bootstrap.md).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -67,5 +68,36 @@ Test(crt, boottrace_shows_crt0s_call_and_names_auxv)
 		                "auxv AT_SYSINFO_EHDR=0x", "auxv AT_ENTRY=0x" };
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		cr_expect(strstr(r.err, names[i]), "stderr lacks %s:\n%s", names[i], r.err);
+	run_free(&r);
+}
+
+/* The system calls of hello, from execve to exit_group: musl's own
+   (arch_prctl, set_tid_address, ioctl and writev for stdout), and what
+   the runtime needs before main (the CPU count, m0's thread id, the
+   fault handlers and m0's signal stack, main's stack and its guard).
+   Everything else waits for first use: the descriptor listing, the
+   preemption handler, the clock, malloc (docs/bootstrap.md). A new
+   call at start-up must raise the bound knowingly. */
+Test(crt, hello_starts_with_few_system_calls)
+{
+	const char *argv[] = { "strace", "-f", build_path("tests/prog/boot_hello"), NULL };
+	struct run r = run_cmd(argv, NULL, LIMIT);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out, "hello, world\n");
+	int calls = 0;
+	for (const char *l = r.err; *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l)) {
+		const char *c = l;
+		while ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_')
+			c++;
+		if (c > l && *c == '(')
+			calls++;
+	}
+	/* 16 on Linux 6.13 and later; a kernel without guard regions puts
+	   main's guard in with mprotect after madvise fails. */
+	cr_expect(calls >= 10 && calls <= 17, "%d system calls:\n%s", calls, r.err);
+	cr_expect(!strstr(r.err, "/proc/self/fd"), "%s", r.err);
+	cr_expect(!strstr(r.err, "rt_sigaction(SIGURG"), "%s", r.err);
+	cr_expect(!strstr(r.err, "brk("), "%s", r.err);
+	cr_expect(!strstr(r.err, "mmap(NULL, 65536"), "%s", r.err);
 	run_free(&r);
 }

@@ -251,8 +251,17 @@ Test(io, handler_cuts_a_blocking_call_short)
 
 Test(io, inherited_pipes_stay_blocking)
 {
-	const char *want[] = { "child: both blocked 1, read ab, kernel nb=0\n", "parent: kernel nb=0\n", NULL };
+	const char *want[] = { "child: both blocked 1, read ab, kernel nb=0\n", "child: own pipe read o, kernel nb=1\n",
+			       "parent: kernel nb=0\n", NULL };
 	run_ok("io_inherit", NULL, want, LIMIT);
+}
+
+/* The child of a fork after the first go() is plain C: its calls never
+   park (the parent's poller is shared). */
+Test(io, fork_child_is_plain_libc)
+{
+	const char *want[] = { "child: nanosleep interrupted 1\n", NULL };
+	run_ok("fork_child", NULL, want, LIMIT);
 }
 
 Test(io, libc_lock_waiters_give_up_the_p)

@@ -6,6 +6,12 @@
  * writes late. The parent, which keeps its own copy of the read end (the
  * same open file description), then checks that the kernel's O_NONBLOCK
  * is still clear: gort used to set it, for every process sharing the pipe.
+ *
+ * gort lists the inherited descriptors only when a goroutine first uses a
+ * descriptor, after the child has made a pipe of its own and a duplicate
+ * of each: those the program made (and their duplicates) must still be
+ * told from those it inherited, and a goroutine's read switches the
+ * child's own pipe to O_NONBLOCK, as any pipe the program made.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +40,10 @@ static void reader(void *arg)
 static int child(void)
 {
 	done = gort_chan_make(sizeof(int), 2);
+	int own[2];
+	if (pipe(own) < 0)
+		return 1;
+	int owndup = dup(own[0]);
 	int d = dup(INFD);
 	go(reader, (void *)(intptr_t)INFD);
 	go(reader, (void *)(intptr_t)d);
@@ -49,6 +59,12 @@ static int child(void)
 	long fl = syscall(SYS_fcntl, INFD, F_GETFL);
 	printf("child: both blocked %d, read %c%c, kernel nb=%d\n", parked >= 2, a > 0 ? (a < b ? a : b) : '?',
 	       a > 0 ? (a < b ? b : a) : '?', (fl & O_NONBLOCK) != 0);
+	if (write(own[1], "o", 1) != 1)
+		return 1;
+	go(reader, (void *)(intptr_t)owndup);
+	gort_chan_recv(done, &a);
+	fl = syscall(SYS_fcntl, own[0], F_GETFL);
+	printf("child: own pipe read %c, kernel nb=%d\n", a > 0 ? a : '?', (fl & O_NONBLOCK) != 0);
 	return 0;
 }
 
