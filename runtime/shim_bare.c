@@ -36,6 +36,11 @@ void dopanic_flush(void)
 {
 }
 
+/* No fork without a C library: nothing to watch. */
+void shim_watchfork(void)
+{
+}
+
 extern void (*const __init_array_start[])(void) __attribute__((weak));
 extern void (*const __init_array_end[])(void) __attribute__((weak));
 
