@@ -5,7 +5,9 @@
 	echo [port]                         the server (0: a free port)
 	echo load PORT CONNS SECS [SIZE]    CONNS connections, each a closed
 	                                    loop of SIZE-byte echoes for SECS
-	                                    seconds: prints rps= and p99_us=
+	                                    seconds once all are up (it says
+	                                    "connections up"): prints rps=
+	                                    and p99_us=
 	echo idle PORT N echo|http SECS     N connections, one exchange each
 	                                    (an echo or a GET), then idle for
 	                                    SECS seconds: prints "ready" once
@@ -20,6 +22,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,12 +148,16 @@ static int bucketus(int b)
 	return b < FINE ? b : FINE + (b - FINE) * STEP;
 }
 
+/* One histogram for all connections: 10,000 of them each with its own
+   would take 800 MB. */
+static _Atomic uint32_t hist[HIST];
+static gort_chan *start;    /* closed once every connection is up */
+static int64_t loadend;
+
 struct loader {
-	int64_t end;
 	size_t size;
 	long count;
 	int failed;
-	uint32_t hist[HIST];
 };
 
 static void load1(void *arg)
@@ -159,17 +166,19 @@ static void load1(void *arg)
 	char *msg = malloc(l->size), *back = malloc(l->size);
 	memset(msg, 'e', l->size);
 	int fd = dial();
-	if (fd < 0)
-		l->failed = 1;
+	int up = fd >= 0;
+	l->failed = !up;
+	gort_chan_send(ready, &up);
+	gort_chan_recv(start, 0);
 	while (fd >= 0 && !l->failed) {
 		int64_t t0 = now();
-		if (t0 >= l->end)
+		if (t0 >= loadend)
 			break;
 		if (write(fd, msg, l->size) != (ssize_t)l->size || !readn(fd, back, l->size)) {
 			l->failed = 1;
 			break;
 		}
-		l->hist[bucket((now() - t0) / 1000)]++;
+		atomic_fetch_add_explicit(&hist[bucket((now() - t0) / 1000)], 1, memory_order_relaxed);
 		l->count++;
 	}
 	if (fd >= 0)
@@ -180,7 +189,7 @@ static void load1(void *arg)
 }
 
 /* The smallest latency that pct percent of the requests did not exceed. */
-static int percentile(const uint64_t *hist, long total, int pct)
+static int percentile(long total, int pct)
 {
 	long want = (total * pct + 99) / 100, seen = 0;
 	for (int k = 0; k < HIST; k++) {
@@ -194,25 +203,32 @@ static int percentile(const uint64_t *hist, long total, int pct)
 static int load(int conns, double secs, size_t size)
 {
 	struct loader *ls = calloc((size_t)conns, sizeof *ls);
-	int64_t start = now(), end = start + (int64_t)(secs * 1e9);
+	start = gort_chan_make(0, 0);
 	for (int i = 0; i < conns; i++) {
-		ls[i].end = end;
 		ls[i].size = size;
 		go(load1, &ls[i]);
 	}
+	int up = 0;
+	for (int i = 0; i < conns; i++) {
+		int ok;
+		gort_chan_recv(ready, &ok);
+		up += ok;
+	}
+	printf("load: %d of %d connections up\n", up, conns);
+	fflush(stdout);
+	int64_t t0 = now();
+	loadend = t0 + (int64_t)(secs * 1e9);
+	gort_chan_close(start);
 	for (int i = 0; i < conns; i++)
 		gort_chan_recv(done, 0);
-	double took = (now() - start) / 1e9;
+	double took = (now() - t0) / 1e9;
 	long total = 0;
 	int failed = 0;
-	static uint64_t hist[HIST];
 	for (int i = 0; i < conns; i++) {
 		total += ls[i].count;
 		failed += ls[i].failed;
-		for (int k = 0; k < HIST; k++)
-			hist[k] += ls[i].hist[k];
 	}
-	int p50 = percentile(hist, total, 50), p99 = percentile(hist, total, 99);
+	int p50 = percentile(total, 50), p99 = percentile(total, 99);
 	printf("load: conns=%d size=%zu secs=%.2f requests=%ld failed=%d rps=%.0f p50_us=%d p99_us=%d\n", conns,
 	       size, took, total, failed, total / took, p50, p99);
 	return failed ? 1 : 0;
