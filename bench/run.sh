@@ -314,7 +314,12 @@ serve_once() { # side prog env kind conns mode secs: sets RPS, P99 (us), RSS (Ki
 		cat "$OUT/idle.out" >>"$OUT/raw.txt"
 		[ -n "$RSS" ] || RUNERR="idle connections failed: $(head -c 60 "$OUT/idle.out" | head -1)"
 	fi
-	kill "$pid" 2>/dev/null
+	if ! kill "$pid" 2>/dev/null; then
+		wait "$pid"
+		RUNERR="server died (status $?): $(tail -1 "$OUT/server.out" | head -c 60)"
+		RSS=""
+		{ echo "$side/$prog server died:"; cat "$OUT/server.out"; } >>"$OUT/raw.txt"
+	fi
 	wait "$pid" 2>/dev/null
 	[ -n "$RSS" ]
 }
