@@ -556,12 +556,14 @@ void fd_fresh(int fd)
 {
 	struct fdslot *s = slotget(fd, false);
 	unsee(s, fd, -1);
-	/* A hint left for the number (an inherited descriptor closed behind
-	   our back) is not the new description's. */
+	/* A hint left for the number (an inherited descriptor, or a socket
+	   never used, closed behind our back) is not the new description's. */
 	if (s) {
 		slock(s);
-		if ((atomic_load(&s->state) & FD_KIND) == FD_UNSEEN)
+		if ((atomic_load(&s->state) & FD_KIND) == FD_UNSEEN) {
 			s->nbhint = HINT_NONE;
+			s->tcp = false;
+		}
 		sunlock(s);
 	}
 }
@@ -685,6 +687,7 @@ void fd_dupped(int ofd, int nfd)
 		if ((st & FD_KIND) != FD_UNSEEN)
 			drop(s, nfd, st);
 		s->nbhint = (uint8_t)hint;
+		s->tcp = false;
 		atomic_store(&s->timeo, o.timeo);
 		atomic_store_explicit(&s->state, FD_UNSEEN, memory_order_release);
 	}
