@@ -259,6 +259,7 @@ rssof() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status"; }
 serve_once() { # side prog env kind conns mode secs: sets RPS, P99 (us), RSS (KiB), or RUNERR
 	local side=$1 prog=$2 kind=$4 conns=$5 mode=$6 secs=$7 envs=() pid port="" w
 	[ "$3" = - ] || IFS=, read -ra envs <<<"$3"
+	: >"$OUT/server.out"
 	env ${envs[@]+"${envs[@]}"} "$OUT/$side/$prog" 0 >"$OUT/server.out" 2>&1 &
 	pid=$!
 	for ((w = 0; w < 100; w++)); do
@@ -278,14 +279,20 @@ serve_once() { # side prog env kind conns mode secs: sets RPS, P99 (us), RSS (Ki
 				print v * (u == "s" ? 1e6 : u == "ms" ? 1e3 : 1) }' "$RUNOUT")
 		fi
 	else
+		# Emptied first: the background job's own redirection may come
+		# after the first look, which would find the last run's line.
+		: >"$RUNOUT"
 		timeout -k 5 "$TIMEOUT" "$OUT/c/echo" load "$port" "$conns" "$secs" 64 >"$RUNOUT" 2>&1 &
 		local loader=$!
 		if [ "$mode" = active ]; then
-			for ((w = 0; w < 600; w++)); do
+			# However long the connections take to come up on a busy
+			# machine: the load's own timeout bounds the wait.
+			local t0=$SECONDS
+			while kill -0 "$loader" 2>/dev/null; do
 				grep -q "connections up" "$RUNOUT" && break
-				kill -0 "$loader" 2>/dev/null || break
 				sleep 0.1
 			done
+			echo "$side/$prog: connections up after $((SECONDS - t0)) s" >>"$OUT/raw.txt"
 			if grep -q "load: $conns of $conns connections up" "$RUNOUT"; then
 				sleep 1
 				RSS=$(rssof "$pid")
@@ -299,13 +306,15 @@ serve_once() { # side prog env kind conns mode secs: sets RPS, P99 (us), RSS (Ki
 	elif [ -n "$port" ] && [ "$mode" = active ]; then
 		[ -n "$RSS" ] || RUNERR="load failed: not all connections up"
 	elif [ -n "$port" ]; then
-		"$OUT/c/echo" idle "$port" "$IDLE_CONNS" "$kind" 3 >"$OUT/idle.out" 2>&1 &
+		: >"$OUT/idle.out"
+		timeout -k 5 "$TIMEOUT" "$OUT/c/echo" idle "$port" "$IDLE_CONNS" "$kind" 3 >"$OUT/idle.out" 2>&1 &
 		local idler=$!
-		for ((w = 0; w < 600; w++)); do
+		local t1=$SECONDS
+		while kill -0 "$idler" 2>/dev/null; do
 			grep -q "connections ready" "$OUT/idle.out" && break
-			kill -0 "$idler" 2>/dev/null || break
 			sleep 0.1
 		done
+		echo "$side/$prog: idle connections ready after $((SECONDS - t1)) s" >>"$OUT/raw.txt"
 		if grep -q "idle: $IDLE_CONNS of $IDLE_CONNS connections ready" "$OUT/idle.out"; then
 			sleep 1
 			RSS=$(rssof "$pid")
@@ -314,13 +323,16 @@ serve_once() { # side prog env kind conns mode secs: sets RPS, P99 (us), RSS (Ki
 		cat "$OUT/idle.out" >>"$OUT/raw.txt"
 		[ -n "$RSS" ] || RUNERR="idle connections failed: $(head -c 60 "$OUT/idle.out" | head -1)"
 	fi
-	if ! kill "$pid" 2>/dev/null; then
-		wait "$pid"
-		RUNERR="server died (status $?): $(tail -1 "$OUT/server.out" | head -c 60)"
-		RSS=""
-		{ echo "$side/$prog server died:"; cat "$OUT/server.out"; } >>"$OUT/raw.txt"
-	fi
+	# A server still serving ends by our SIGTERM (143); any other status
+	# means it died by itself on the way.
+	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
+	local st=$?
+	if [ -n "$port" ] && [ "$st" != 143 ]; then
+		RUNERR="server died (status $st): $(tail -1 "$OUT/server.out" | head -c 60)"
+		RSS=""
+		{ echo "$side/$prog server died (status $st):"; cat "$OUT/server.out"; } >>"$OUT/raw.txt"
+	fi
 	[ -n "$RSS" ]
 }
 
