@@ -36,9 +36,15 @@ CFLAGS_BENCH="-std=c11 -Wall -Wextra -Werror -O2"
 #   exec  whole-process wall time and binary size of a trivial program,
 #         against musl-gcc -static too; target is the highest gort/musl
 #         time ratio that passes (size must stay under 100 KiB)
-#   echo, http  a server on 127.0.0.1 under load from another process,
-#         then holding 10,000 idle connections (kind_server); target is
-#         the lowest gort/Go requests-per-second ratio that passes
+#   echo, http  a server on 127.0.0.1 under load from another process
+#         (kind_server); args: CONNS,idle|active[,SECS]: the load's
+#         connections, then whether RSS is read with 10,000 idle
+#         connections after the load or during it, and the load's
+#         seconds (BENCH_SERVER_SECS by default); target is the lowest
+#         gort/Go requests-per-second ratio that passes, then, after a
+#         slash, the lowest gort/threads one: bench/threads/PROGRAM.c,
+#         one thread per connection, built with musl-gcc -static -pthread,
+#         runs beside the two when it exists
 # check: what the program must print as check= (a wrong answer is a failure).
 # A name ending in -bare measures bench/c/PROGRAM.c built in bare mode
 # (gortcc -nolibc) in gort's column, with the same target, and also runs
@@ -61,8 +67,9 @@ skynet       skynet    -             -   time  499999500000  0.6
 sieve        sieve     -             -   time  48611         0.7
 mutex        mutex     -             -   time  1000000       1.0
 parked       parked    -             -   mem   100000        8
-echo         echo      -             -   echo  -             1.0
-httpd        httpd     -             -   http  -             1.0
+echo         echo      -             50,idle           echo  -  1.5/1.25
+echo-10k     echo      -             10000,active,3    echo  -  1.0
+httpd        httpd     -             100,idle          http  -  1.5
 hello        hello     -             -   exec  -             1.3
 '
 
@@ -114,8 +121,8 @@ field() { sed -n "s/.*[ :]$1=\\([^ ]*\\).*/\\1/p" | tail -1; } # KEY < output
 ROWS=()
 FAILED=0
 MISSED=0
-row() { # workload go gort ratio target verdict
-	ROWS+=("$1|$2|$3|$4|$5|$6")
+row() { # workload go gort ratio target verdict [threads gort/threads]
+	ROWS+=("$1|$2|$3|$4|$5|$6|${7:-}|${8:-}")
 	case $6 in fail) MISSED=1 ;; pass) ;; *) FAILED=1 ;; esac
 }
 
@@ -258,18 +265,24 @@ kind_exec() { # name prog env args check target
 
 # Servers: the program serves on 127.0.0.1 (argument 0: it picks a port and
 # prints "listening on ...:PORT"). Another process loads it for
-# BENCH_SERVER_SECS seconds over 100 connections: wrk for http, the load mode
-# of bench/c/echo for echo (closed loop, 64-byte messages). Then echo's idle
-# mode opens 10,000 connections, makes one exchange on each (a GET for http)
-# and holds them while the server's VmRSS is read. Three rows: requests per
-# second (gort/Go at least the target), p99 latency (no worse than Go's),
-# RSS with the idle connections (below Go's).
+# BENCH_SERVER_SECS seconds (or the workload's SECS) over CONNS connections:
+# wrk for http, the load mode of bench/c/echo for echo (closed loop, 64-byte
+# messages; it counts from the moment every connection is up). With idle,
+# echo's idle mode then opens 10,000 connections, makes one exchange on each
+# (a GET for http) and holds them while the server's VmRSS is read; with
+# active, VmRSS is read a second into the load. Go, gort and, if there is
+# one, the thread-per-connection server take turns. Three rows: requests per
+# second (gort/Go and gort/threads at least the targets), p99 latency (no
+# worse than either), RSS (below Go's).
 SERVER_SECS=${BENCH_SERVER_SECS:-5}
 IDLE_CONNS=10000
 
-serve_once() { # side prog env kind: sets RPS, P99 (us), RSS (KiB), or RUNERR
-	local side=$1 prog=$2 kind=$4 envs=() pid port="" w
+rssof() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status"; }
+
+serve_once() { # side prog env kind conns mode secs: sets RPS, P99 (us), RSS (KiB), or RUNERR
+	local side=$1 prog=$2 kind=$4 conns=$5 mode=$6 secs=$7 envs=() pid port="" w
 	[ "$3" = - ] || IFS=, read -ra envs <<<"$3"
+	: >"$OUT/server.out"
 	env ${envs[@]+"${envs[@]}"} "$OUT/$side/$prog" 0 >"$OUT/server.out" 2>&1 &
 	pid=$!
 	for ((w = 0; w < 100; w++)); do
@@ -281,7 +294,7 @@ serve_once() { # side prog env kind: sets RPS, P99 (us), RSS (KiB), or RUNERR
 	if [ -z "$port" ]; then
 		RUNERR="no server: $(head -c 60 "$OUT/server.out" | head -1)"
 	elif [ "$kind" = http ]; then
-		timeout -k 5 "$TIMEOUT" wrk -t2 -c100 -d"${SERVER_SECS}s" --latency \
+		timeout -k 5 "$TIMEOUT" wrk -t2 -c"$conns" -d"${secs}s" --latency \
 			"http://127.0.0.1:$port/" >"$RUNOUT" 2>&1
 		if ! grep -q -E "Non-2xx|Socket errors" "$RUNOUT"; then
 			RPS=$(awk '$1 == "Requests/sec:" { print $2 }' "$RUNOUT")
@@ -289,30 +302,60 @@ serve_once() { # side prog env kind: sets RPS, P99 (us), RSS (KiB), or RUNERR
 				print v * (u == "s" ? 1e6 : u == "ms" ? 1e3 : 1) }' "$RUNOUT")
 		fi
 	else
-		timeout -k 5 "$TIMEOUT" "$OUT/c/echo" load "$port" 100 "$SERVER_SECS" 64 >"$RUNOUT" 2>&1 &&
-			RPS=$(field rps <"$RUNOUT") P99=$(field p99_us <"$RUNOUT")
+		# Emptied first: the background job's own redirection may come
+		# after the first look, which would find the last run's line.
+		: >"$RUNOUT"
+		timeout -k 5 "$TIMEOUT" "$OUT/c/echo" load "$port" "$conns" "$secs" 64 >"$RUNOUT" 2>&1 &
+		local loader=$!
+		if [ "$mode" = active ]; then
+			# However long the connections take to come up on a busy
+			# machine: the load's own timeout bounds the wait.
+			local t0=$SECONDS
+			while kill -0 "$loader" 2>/dev/null; do
+				grep -q "connections up" "$RUNOUT" && break
+				sleep 0.1
+			done
+			echo "$side/$prog: connections up after $((SECONDS - t0)) s" >>"$OUT/raw.txt"
+			if grep -q "load: $conns of $conns connections up" "$RUNOUT"; then
+				sleep 1
+				RSS=$(rssof "$pid")
+			fi
+		fi
+		wait "$loader" && RPS=$(field rps <"$RUNOUT") P99=$(field p99_us <"$RUNOUT")
 	fi
 	[ -n "$port" ] && { echo "$side/$prog:"; cat "$RUNOUT"; } >>"$OUT/raw.txt"
 	if [ -n "$port" ] && [ -z "$RPS$P99" ]; then
 		RUNERR="load failed: $(grep -m1 -E "error|failed|Non-2xx" "$RUNOUT" | head -c 60)"
+	elif [ -n "$port" ] && [ "$mode" = active ]; then
+		[ -n "$RSS" ] || RUNERR="load failed: not all connections up"
 	elif [ -n "$port" ]; then
-		"$OUT/c/echo" idle "$port" "$IDLE_CONNS" "$kind" 3 >"$OUT/idle.out" 2>&1 &
+		: >"$OUT/idle.out"
+		timeout -k 5 "$TIMEOUT" "$OUT/c/echo" idle "$port" "$IDLE_CONNS" "$kind" 3 >"$OUT/idle.out" 2>&1 &
 		local idler=$!
-		for ((w = 0; w < 600; w++)); do
+		local t1=$SECONDS
+		while kill -0 "$idler" 2>/dev/null; do
 			grep -q "connections ready" "$OUT/idle.out" && break
-			kill -0 "$idler" 2>/dev/null || break
 			sleep 0.1
 		done
+		echo "$side/$prog: idle connections ready after $((SECONDS - t1)) s" >>"$OUT/raw.txt"
 		if grep -q "idle: $IDLE_CONNS of $IDLE_CONNS connections ready" "$OUT/idle.out"; then
 			sleep 1
-			RSS=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status")
+			RSS=$(rssof "$pid")
 		fi
 		wait "$idler"
 		cat "$OUT/idle.out" >>"$OUT/raw.txt"
 		[ -n "$RSS" ] || RUNERR="idle connections failed: $(head -c 60 "$OUT/idle.out" | head -1)"
 	fi
+	# A server still serving ends by our SIGTERM (143); any other status
+	# means it died by itself on the way.
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
+	local st=$?
+	if [ -n "$port" ] && [ "$st" != 143 ]; then
+		RUNERR="server died (status $st): $(tail -1 "$OUT/server.out" | head -c 60)"
+		RSS=""
+		{ echo "$side/$prog server died (status $st):"; cat "$OUT/server.out"; } >>"$OUT/raw.txt"
+	fi
 	[ -n "$RSS" ]
 }
 
@@ -320,18 +363,23 @@ kind_echo() { kind_server echo "$@"; }
 kind_http() { kind_server http "$@"; }
 
 kind_server() { # kind name prog env args check target
-	local kind=$1 name=$2 prog=$3 target=$7 side i
+	local kind=$1 name=$2 prog=$3 target=${7%/*} ttarget="" side i args=()
 	local -A err=() rps=() p99=() rss=()
+	case $7 in */*) ttarget=${7#*/} ;; esac
+	IFS=, read -ra args <<<"$5"
+	local conns=${args[0]} mode=${args[1]:-idle} secs=${args[2]:-$SERVER_SECS}
+	local sides="go c"
+	[ -f "bench/threads/$prog.c" ] && sides="go c threads"
 	# The load and the idle connections come from bench/c/echo.
 	[ -x "$OUT/c/echo" ] || build echo server
-	for side in go c; do
+	for side in $sides; do
 		[ -x "$OUT/$side/$prog" ] || err[$side]="build failed"
 	done
 	[ -x "$OUT/c/echo" ] || err[go]="no load program" err[c]="no load program"
 	for ((i = 1; i <= RUNS; i++)); do
-		for side in go c; do
+		for side in $sides; do
 			[ -n "${err[$side]:-}" ] && continue
-			if ! serve_once "$side" "$prog" "$4" "$kind"; then
+			if ! serve_once "$side" "$prog" "$4" "$kind" "$conns" "$mode" "$secs"; then
 				err[$side]=$RUNERR
 				continue
 			fi
@@ -339,27 +387,58 @@ kind_server() { # kind name prog env args check target
 			rss[$side]="${rss[$side]:-} $RSS"
 		done
 	done
-	echo "$name: rps go [${rps[go]:-} ] gort [${rps[c]:-} ]; p99 us go [${p99[go]:-} ] gort [${p99[c]:-} ];" \
-		"rss KiB go [${rss[go]:-} ] gort [${rss[c]:-} ]" >&2
+	for side in $sides; do
+		echo "$name $side: rps [${rps[$side]:-} ]; p99 us [${p99[$side]:-} ]; rss KiB [${rss[$side]:-} ]" >&2
+	done
 	if [ -n "${err[go]:-}${err[c]:-}" ]; then
 		row "$name" "${err[go]:+failed: ${err[go]}}" "${err[c]:+failed: ${err[c]}}" "" "" error
 		return
 	fi
-	local g c r v
+	local g c t="" r v tr="" tshow="" tv
+	# med ARRAY SIDE: the median of a side's samples.
 	# shellcheck disable=SC2086 # the sample lists are split on purpose
-	g=$(median ${rps[go]}) c=$(median ${rps[c]}) r=$(ratio "$c" "$g")
+	med() { local -n a=$1; [ -n "${a[$2]:-}" ] && median ${a[$2]}; }
+	thcol() { # ARRAY: sets t, tr, tshow (unformatted) for the threads column
+		t="" tr="" tshow=""
+		case " $sides " in *" threads "*) ;; *) return ;; esac
+		if [ -n "${err[threads]:-}" ]; then
+			tshow="failed: ${err[threads]}"
+			return
+		fi
+		t=$(med "$1" threads)
+		tr=$(ratio "$c" "$t")
+	}
+	g=$(med rps go) c=$(med rps c) r=$(ratio "$c" "$g")
+	thcol rps
+	[ -n "$t" ] && tshow=$(printf %.0f "$t")
 	le "$target" "$r" && v=pass || v=fail
-	row "$name requests/s" "$(printf %.0f "$g")" "$(printf %.0f "$c")" "$r" "≥ ${target}x Go" "$v"
-	# shellcheck disable=SC2086
-	g=$(median ${p99[go]}) c=$(median ${p99[c]}) r=$(ratio "$c" "$g")
+	local text="≥ ${target}x Go"
+	if [ -n "$ttarget" ]; then
+		text="$text, ≥ ${ttarget}x threads"
+		tv=fail
+		[ -n "$t" ] && le "$ttarget" "$tr" && tv=pass
+		[ "$tv" = pass ] || v=fail
+	fi
+	row "$name requests/s ($conns connections)" "$(printf %.0f "$g")" "$(printf %.0f "$c")" "$r" "$text" "$v" "$tshow" "$tr"
+	g=$(med p99 go) c=$(med p99 c) r=$(ratio "$c" "$g")
+	thcol p99
+	[ -n "$t" ] && tshow=$(ms "$(awk -v u="$t" 'BEGIN { print u * 1000 }')")
 	le "$c" "$g" && v=pass || v=fail
+	text="≤ Go"
+	if [ -n "$t" ]; then
+		text="≤ Go, ≤ threads"
+		le "$c" "$t" || v=fail
+	fi
 	row "$name p99 latency" "$(ms "$(awk -v u="$g" 'BEGIN { print u * 1000 }')")" \
-		"$(ms "$(awk -v u="$c" 'BEGIN { print u * 1000 }')")" "$r" "≤ Go" "$v"
-	# shellcheck disable=SC2086
-	g=$(median ${rss[go]}) c=$(median ${rss[c]}) r=$(ratio "$c" "$g")
+		"$(ms "$(awk -v u="$c" 'BEGIN { print u * 1000 }')")" "$r" "$text" "$v" "$tshow" "$tr"
+	g=$(med rss go) c=$(med rss c) r=$(ratio "$c" "$g")
+	thcol rss
+	[ -n "$t" ] && tshow=$(awk -v k="$t" 'BEGIN { printf "%.1f MiB", k / 1024 }')
 	awk -v a="$c" -v b="$g" 'BEGIN { exit !(a < b) }' && v=pass || v=fail
-	row "$name RSS, $IDLE_CONNS idle connections" "$(awk -v k="$g" 'BEGIN { printf "%.1f MiB", k / 1024 }')" \
-		"$(awk -v k="$c" 'BEGIN { printf "%.1f MiB", k / 1024 }')" "$r" "< Go" "$v"
+	local what="$IDLE_CONNS idle connections"
+	[ "$mode" = active ] && what="$conns active connections"
+	row "$name RSS, $what" "$(awk -v k="$g" 'BEGIN { printf "%.1f MiB", k / 1024 }')" \
+		"$(awk -v k="$c" 'BEGIN { printf "%.1f MiB", k / 1024 }')" "$r" "< Go" "$v" "$tshow" "$tr"
 }
 
 # report NAME TARGET TARGETTEXT UNIT [BASE]: the row of a workload from the
@@ -442,6 +521,14 @@ build() { # prog kind
 	# shellcheck disable=SC2086
 	$GORTCC $CFLAGS_BENCH -o "$OUT/c/$prog" "bench/c/$prog.c" >>"$OUT/build.log" 2>&1 ||
 		echo "bench: gortcc build of $prog failed (see $OUT/build.log)" >&2
+	if [ -f "bench/threads/$prog.c" ]; then
+		mkdir -p "$OUT/threads"
+		rm -f "$OUT/threads/$prog"
+		# shellcheck disable=SC2086
+		musl-gcc -static -pthread $CFLAGS_BENCH -o "$OUT/threads/$prog" "bench/threads/$prog.c" \
+			>>"$OUT/build.log" 2>&1 ||
+			echo "bench: musl-gcc build of threads/$prog failed (see $OUT/build.log)" >&2
+	fi
 	if [ "$2" = exec ]; then
 		# shellcheck disable=SC2086
 		musl-gcc -static $CFLAGS_BENCH -o "$OUT/musl/$prog" "bench/c/$prog.c" \
@@ -514,12 +601,14 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 	echo "  workload (start-up and exit excluded); hello: whole-process wall time,"
 	echo "  exec to exit, hyperfine -N, $EXECS runs per batch"
 	echo "- GOMAXPROCS: $(nproc) (the CPU count) unless the workload name says pN"
+	echo "- threads: the server written with one thread per connection (bench/threads),"
+	echo "  musl-gcc -static -pthread, under the same load as the other two"
 	echo
-	echo "| workload | Go median | gort median | gort/Go | target | result |"
-	echo "|---|---|---|---|---|---|"
+	echo "| workload | Go median | gort median | gort/Go | threads | gort/threads | target | result |"
+	echo "|---|---|---|---|---|---|---|---|"
 	for r in "${ROWS[@]}"; do
-		IFS='|' read -r a b c d e f <<<"$r"
-		echo "| $a | $b | $c | $d | $e | $f |"
+		IFS='|' read -r a b c d e f t u <<<"$r"
+		echo "| $a | $b | $c | $d | $t | $u | $e | $f |"
 	done
 	if [ ${#BARE_ROWS[@]} != 0 ]; then
 		echo

@@ -55,7 +55,7 @@ static int acceptx(long nr, int fd, struct sockaddr *addr, socklen_t *len, int f
 	else
 		ret = fd_loop(&r, 'r', &c, 0, 0);
 	if (ret >= 0)
-		fd_newsock((int)ret, flg & SOCK_NONBLOCK, r.timeo);
+		fd_newsock((int)ret, flg & SOCK_NONBLOCK, r.timeo, r.state & FD_TCP);
 	return (int)sc_ret(ret);
 }
 

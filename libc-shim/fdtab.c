@@ -51,6 +51,8 @@ struct fdslot {
 	_Atomic uint32_t gen;    /* bumped under lock by fd_forget */
 	uint8_t nbhint;          /* HINT_*, for an unseen duplicate or original; lock */
 	_Atomic uint8_t timeo;   /* FD_RTIMEO, FD_WTIMEO: SO_RCVTIMEO/SO_SNDTIMEO set */
+	bool tcp;                /* made by socket() as TCP (fd_tcp); lock */
+	bool rdrained;           /* the last read emptied the socket (fd_loop); rmu */
 	gort_mutex rmu, wmu;
 	pollDesc pd;             /* registered with epoll while FD_SOCK or FD_NB */
 };
@@ -223,7 +225,9 @@ static bool pdopen(struct fdslot *s, int fd)
 	atomic_store(&pd->rg, PD_NONE);
 	atomic_store(&pd->wg, PD_NONE);
 	atomic_store(&pd->closing, false);
+	atomic_store(&pd->rshort, false);
 	atomic_fetch_add(&pd->seq, 1);
+	s->rdrained = false;
 	return netpollopen(fd, pd) == 0;
 }
 
@@ -267,6 +271,8 @@ static uint32_t classify(struct fdslot *s, int fd)
 	   for a description the other may have switched since: the flag in
 	   the kernel may be gort's, the user's view is the hint. */
 	bool usernb = s->nbhint ? s->nbhint == HINT_NONBLOCK : (fl & O_NONBLOCK) != 0;
+	if (kind == FD_SOCK && s->tcp)
+		kind |= FD_TCP;
 	if (kind == FD_SOCK && s->nbhint)
 		kind = FD_NB | FD_LISTEN;
 	s->nbhint = 0;
@@ -372,6 +378,9 @@ long fd_wait(struct fdref *r, int mode)
 	struct fdslot *s = r->s;
 	if (atomic_load_explicit(&s->gen, memory_order_acquire) != r->gen)
 		return -EBADF;
+	/* This wait takes the edge a read parking first would wait for. */
+	if (mode == 'r')
+		s->rdrained = false;
 	if (netpollwait(&s->pd, mode) < 0)
 		return -EBADF;
 	return 0;
@@ -407,17 +416,46 @@ long fd_waituntil(struct fdref *r, int mode, int64_t deadline)
 	return ret;
 }
 
+/* A read of a TCP socket that returned less than it asked for emptied
+   the socket's receive queue: the kernel copies until the queue is empty
+   or the buffer full, and stops short of that only at urgent data or the
+   end of the stream, which the poller reports (pollDesc.rshort). Whatever
+   arrives after it raises an edge, so the next read may wait for the
+   poller first and skip the attempt that would most likely fail with
+   EAGAIN, a system call per message for a server answering requests. Only
+   plain reads count (read, recv with no flags): a peek empties nothing. */
+static bool drains(const struct fdref *r, const struct sc *c, long ret)
+{
+	return (r->state & FD_TCP) && c->nr == SYS_recvfrom && c->a[3] == MSG_DONTWAIT && ret > 0 &&
+	       ret < c->a[2];
+}
+
 long fd_loop(struct fdref *r, int mode, struct sc *c, fd_more more, void *ctx)
 {
 	struct fdslot *s = r->s;
 	long done = 0, ret;
 	gort_mutex_lock(dirlock(s, mode));
+	bool parkfirst = false;
+	if (mode == 'r') {
+		parkfirst = s->rdrained && !atomic_load(&s->pd.rshort);
+		s->rdrained = false;
+	}
 	for (;;) {
 		if (atomic_load_explicit(&s->gen, memory_order_acquire) != r->gen) {
 			ret = -EBADF;
 			break;
 		}
+		if (parkfirst) {
+			parkfirst = false;
+			if (netpollwait(&s->pd, mode) < 0) {
+				ret = -EBADF;
+				break;
+			}
+			continue;
+		}
 		ret = sc_raw(c);
+		if (mode == 'r' && drains(r, c, ret))
+			s->rdrained = true;
 		if (ret > 0 && more && more(c, ret, ctx)) {
 			done += ret;
 			continue;
@@ -516,7 +554,7 @@ void fd_switch(int fd, struct fdref *r)
 	if ((st & FD_KIND) == FD_SOCK && atomic_load(&s->gen) == r->gen) {
 		long fl = getfl(fd);
 		if (fl >= 0 && ((fl & O_NONBLOCK) || setfl(fd, fl | O_NONBLOCK) >= 0)) {
-			st = FD_NB | FD_LISTEN | (st & FD_USERNB);
+			st = FD_NB | FD_LISTEN | (st & (FD_USERNB | FD_TCP));
 			atomic_store_explicit(&s->state, st, memory_order_release);
 		}
 	}
@@ -530,6 +568,7 @@ static void drop(struct fdslot *s, int fd, uint32_t st)
 {
 	atomic_fetch_add_explicit(&s->gen, 1, memory_order_release);
 	s->nbhint = 0;
+	s->tcp = false;
 	atomic_store(&s->timeo, 0);
 	uint32_t kind = st & FD_KIND;
 	if ((kind == FD_SOCK || kind == FD_NB) && !atomic_load(&shim_forked)) {
@@ -539,7 +578,7 @@ static void drop(struct fdslot *s, int fd, uint32_t st)
 	}
 }
 
-void fd_newsock(int fd, bool usernb, int timeo)
+void fd_newsock(int fd, bool usernb, int timeo, bool tcp)
 {
 	fd_note(fd, -1);
 	struct fdslot *s = slotget(fd, true);
@@ -556,7 +595,8 @@ void fd_newsock(int fd, bool usernb, int timeo)
 			drop(s, fd, st);
 		s->nbhint = 0;
 		atomic_store(&s->timeo, (uint8_t)timeo);
-		st = pdopen(s, fd) ? FD_SOCK | (usernb ? FD_USERNB : 0) : FD_PLAIN;
+		s->tcp = tcp;
+		st = pdopen(s, fd) ? FD_SOCK | (usernb ? FD_USERNB : 0) | (tcp ? FD_TCP : 0) : FD_PLAIN;
 		atomic_store_explicit(&s->state, st, memory_order_release);
 	}
 	sunlock(s);
@@ -588,14 +628,27 @@ void fd_fresh(int fd)
 	fd_note(fd, -1);
 	struct fdslot *s = slotget(fd, false);
 	unsee(s, fd, -1);
-	/* A hint left for the number (an inherited descriptor closed behind
-	   our back) is not the new description's. */
+	/* A hint left for the number (an inherited descriptor, or a socket
+	   never used, closed behind our back) is not the new description's. */
 	if (s) {
 		slock(s);
-		if ((atomic_load(&s->state) & FD_KIND) == FD_UNSEEN)
+		if ((atomic_load(&s->state) & FD_KIND) == FD_UNSEEN) {
 			s->nbhint = HINT_NONE;
+			s->tcp = false;
+		}
 		sunlock(s);
 	}
+}
+
+void fd_tcp(int fd)
+{
+	struct fdslot *s = slotget(fd, true);
+	if (!s)
+		return;
+	slock(s);
+	if ((atomic_load(&s->state) & FD_KIND) == FD_UNSEEN)
+		s->tcp = true;
+	sunlock(s);
 }
 
 bool fd_stale(int fd, struct fdref *r)
@@ -707,6 +760,7 @@ void fd_dupped(int ofd, int nfd)
 		if ((st & FD_KIND) != FD_UNSEEN)
 			drop(s, nfd, st);
 		s->nbhint = (uint8_t)hint;
+		s->tcp = false;
 		atomic_store(&s->timeo, o.timeo);
 		atomic_store_explicit(&s->state, FD_UNSEEN, memory_order_release);
 	}

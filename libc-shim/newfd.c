@@ -24,6 +24,7 @@
  * (epoll_create1, eventfd), so ours does not.
  */
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -71,7 +72,13 @@ int openat64(int dirfd, const char *path, int flags, ...) __attribute__((weak, a
 
 int socket(int domain, int type, int protocol)
 {
-	return opened(rawsyscall6(SYS_socket, domain, type, protocol, 0, 0, 0));
+	int fd = opened(rawsyscall6(SYS_socket, domain, type, protocol, 0, 0, 0));
+	/* A stream of the internet families is TCP unless another protocol
+	   (SCTP, MPTCP) is named. */
+	if (fd >= 0 && (domain == AF_INET || domain == AF_INET6) && (type & 0xf) == SOCK_STREAM &&
+	    (protocol == 0 || protocol == IPPROTO_TCP))
+		fd_tcp(fd);
+	return fd;
 }
 
 /* r: 0 with two new descriptors in fd, or -errno. */

@@ -140,6 +140,7 @@ enum {
 	FD_KIND = 0xff,
 	FD_USERNB = 0x100,
 	FD_LISTEN = 0x200,  /* FD_NB because of accept: a socket */
+	FD_TCP = 0x400,     /* a TCP socket (fd_loop's reads may park first) */
 };
 
 struct fdslot;
@@ -197,8 +198,12 @@ hidden long fd_waituntil(struct fdref *r, int mode, int64_t deadline);
 /* accept: make a socket FD_NB (listening sockets only ever accept). */
 hidden void fd_switch(int fd, struct fdref *r);
 /* A socket just made by accept: register it as FD_SOCK at once. It
-   inherits the listener's timeouts (the kernel copies them). */
-hidden void fd_newsock(int fd, bool usernb, int timeo);
+   inherits the listener's timeouts (the kernel copies them) and, with
+   tcp, its being a TCP socket. */
+hidden void fd_newsock(int fd, bool usernb, int timeo, bool tcp);
+/* fd was just made by socket() as a TCP socket: say so when it is
+   examined (FD_TCP). */
+hidden void fd_tcp(int fd);
 /* fd was just made (socket, socketpair, pipe, pipe2): anything its slot
    holds is stale, left by a close gort did not see. musl closes some
    descriptors of its own with a raw system call (getifaddrs' netlink

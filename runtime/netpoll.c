@@ -39,6 +39,7 @@ pollDesc *netpollopen_fd(int fd, int *errp)
 	atomic_store(&pd->rg, PD_NONE);
 	atomic_store(&pd->wg, PD_NONE);
 	atomic_store(&pd->closing, false);
+	atomic_store(&pd->rshort, false);
 	atomic_fetch_add(&pd->seq, 1);
 	int err = netpollopen(fd, pd);
 	if (err) {

@@ -26,6 +26,11 @@ typedef struct pollDesc {
 	_Atomic uintptr_t wg;
 	_Atomic bool closing;    /* set by netpollunblock_all: waiters wake with an error */
 	_Atomic uint32_t seq;    /* bumped on reuse, guards against stale events */
+	/* The poller reported urgent data, the end of the stream or an error:
+	   a read may now stop short of data that gives no further edge, so
+	   reads stop parking before they try (fdtab.c's fd_loop). Set by
+	   netpoll before it readies the reader; cleared on registration. */
+	_Atomic bool rshort;
 } pollDesc;
 
 /* netpoll.c: the generic half */

@@ -63,7 +63,7 @@ bool netpollinited(void)
 int netpollopen(int fd, pollDesc *pd)
 {
 	struct epoll_event ev = {
-		.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+		.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLPRI | EPOLLET,
 		.data.ptr = pd,
 	};
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? errno : 0;
@@ -146,7 +146,9 @@ g *netpoll(int64_t delay, int32_t *np)
 			continue;
 		}
 		int mode = 0;
-		if (ev->events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+		if (ev->events & (EPOLLPRI | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+			atomic_store(&((pollDesc *)ev->data.ptr)->rshort, true);
+		if (ev->events & (EPOLLIN | EPOLLPRI | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
 			mode += 'r';
 		if (ev->events & (EPOLLOUT | EPOLLHUP | EPOLLERR))
 			mode += 'w';

@@ -360,6 +360,27 @@ Test(net, poll_on_one_descriptor_parks)
 	}
 }
 
+/* After a read that stopped short, the next one parks before it tries:
+   unless the poller said the stream may hold data that no edge will
+   announce (urgent data, the end of the stream). */
+Test(net, a_read_after_a_short_read_still_sees_urgent_data_and_eof)
+{
+	static const char *const cases[][2] = {
+		{ "urgent", "client: got 1\nclient: got 2\nclient: got 2\n" },
+		{ "eof", "client: got 1\nclient: got 1\nclient: eof\n" },
+	};
+	for (int k = 0; k < 2; k++) {
+		for (int i = 0; i < 3; i++) {
+			int procs = test_procs[i];
+			const char *args[] = { cases[k][0], NULL };
+			struct run r = run_prog("net_shortread", args, NULL, procs, LIMIT);
+			expect_ok(r);
+			cr_expect_str_eq(r.out, cases[k][1], "%s, GOMAXPROCS=%d:\n%s", cases[k][0], procs, r.out);
+			run_free(&r);
+		}
+	}
+}
+
 Test(net, socket_timeouts_still_time_out)
 {
 	for (int i = 0; i < 3; i++) {

@@ -13,7 +13,7 @@ import (
 
 func serve(c net.Conn) {
 	defer c.Close()
-	buf := make([]byte, 16384)
+	buf := make([]byte, 4096) // as bench/c/echo.c's (see there)
 	for {
 		n, err := c.Read(buf)
 		if n > 0 {
