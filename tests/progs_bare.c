@@ -292,9 +292,11 @@ Test(bare_mode, a_spinning_goroutine_is_preempted)
 
 Test(bare_mode, boottrace_shows_crt0_laying_out_tls_and_schedtrace_runs)
 {
-	const char *env[] = { "GODEBUG=boottrace=1,schedtrace=5", NULL };
-	const char *args[] = { "many", NULL };
-	struct run r = run_prog("bare/bare_sched", args, env, 2, LIMIT);
+	/* "parks" sleeps 50 ms in main: sysmon traces the scheduler every
+	   millisecond meanwhile. */
+	const char *env[] = { "GODEBUG=boottrace=1,schedtrace=1", NULL };
+	const char *args[] = { "parks", NULL };
+	struct run r = run_prog("bare/bare_time", args, env, 2, LIMIT);
 	cr_expect_eq(r.status, 0, "status %d\n%s", r.status, r.err);
 	const char *want[] = { "crt0: TLS laid out on the initial stack: PT_TLS image 0x", "crt0: arch_prctl(ARCH_SET_FS, 0x",
 	                       ") = 0 for m0, the first system call; no C library\n",
