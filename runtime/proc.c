@@ -734,12 +734,14 @@ static g *gspare;   /* carved, but no stack could be had for them */
 /* Goroutine 1's G is static: a program that never calls go() allocates
    no chunk of Gs. */
 static g gmain;
+static bool gmainused;
 
 static g *gnew(bool ismain)
 {
 	lock(&allglock);
 	g *gp = gspare;
-	if (ismain && !gmain.tcbtid) {
+	if (ismain && !gmainused) {
+		gmainused = true;
 		gp = &gmain;
 	} else if (gp) {
 		gspare = gp->schedlink;
