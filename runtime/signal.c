@@ -334,10 +334,6 @@ __attribute__((cold)) void sigfirstgo(void)
 		install(SIGURG, sigurg, SA_RESTART);
 	}
 	atomic_fetch_or(&sigwanted, SIGBIT(SIGQUIT) | SIGBIT(SIGFPE) | SIGBIT(SIGILL));
-	/* Nothing is preempted before there is a second goroutine (sysmon
-	   starts with it), and CPUID is slow in a virtual machine (about 30
-	   us at start on this project's test machine). */
-	preemptinit();
 	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
 		struct sigaction cur;
 		if (rtsigaction(sigs[i], 0, &cur) == 0 && cur.sa_handler == SIG_DFL)
