@@ -987,7 +987,7 @@ static g *netpollpick(g *list)
 /* Take half the queue of a P whose M has been on the same goroutine, with
    the same time slice, since the last time an M out of work looked at it,
    while goroutines wait on its queue: that M is most likely descheduled by
-   the kernel, for a tick (4 ms) or more when the CPUs are shared. Polling
+   the kernel, for a scheduler tick or more when the CPUs are shared. Polling
    the network comes before stealing, and a server's poll nearly always
    finds something, so without this check those goroutines wait for that
    M while this one serves new arrivals. The goroutine is compared too
@@ -995,6 +995,8 @@ static g *netpollpick(g *list)
 static g *stealstalled(p *pp)
 {
 	for (int32_t i = 0; i < gomaxprocs; i++) {
+		if (atomic_load(&sched.gcwaiting))
+			return 0;   /* the world is stopping */
 		p *p2 = allp[i];
 		if (p2 == pp || atomic_load_explicit(&p2->status, memory_order_relaxed) != Prunning)
 			continue;
