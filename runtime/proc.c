@@ -986,6 +986,36 @@ static g *netpollpick(g *list)
 	return list;
 }
 
+/* Take half the queue of a P whose M has been on the same goroutine, with
+   the same time slice, since the last time an M out of work looked at it,
+   while goroutines wait on its queue: that M is most likely descheduled by
+   the kernel, for a scheduler tick or more when the CPUs are shared. Polling
+   the network comes before stealing, and a server's poll nearly always
+   finds something, so without this check those goroutines wait for that
+   M while this one serves new arrivals. The goroutine is compared too
+   because a P handing over through runnext keeps its schedtick. */
+static g *stealstalled(p *pp)
+{
+	for (int32_t i = 0; i < gomaxprocs; i++) {
+		if (atomic_load(&sched.gcwaiting))
+			return 0;   /* the world is stopping */
+		p *p2 = allp[i];
+		if (p2 == pp || atomic_load_explicit(&p2->status, memory_order_relaxed) != Prunning)
+			continue;
+		m *mp2 = p2->m;
+		g *gp2 = mp2 ? mp2->curg : 0;
+		uint32_t t = p2->schedtick;   /* read as sysmon reads it */
+		uint32_t seen = atomic_exchange_explicit(&p2->stallseen, t, memory_order_relaxed);
+		g *seeng = atomic_exchange_explicit(&p2->stallg, gp2, memory_order_relaxed);
+		if (gp2 && seen == t && seeng == gp2 && !runqempty(p2)) {
+			g *gp = runqstealinto(pp, p2, false);
+			if (gp)
+				return gp;
+		}
+	}
+	return 0;
+}
+
 /* Find a runnable goroutine; blocks until there is one (Go's findRunnable). */
 static g *findrunnable(bool *inheritTime)
 {
@@ -1021,8 +1051,16 @@ top:;
 	}
 
 	/* Poll the network without blocking, ahead of stealing: the ready
-	   goroutines were waiting already. */
+	   goroutines were waiting already. Those on the queue of a P whose M
+	   is not running waited longer. */
 	if (netpollinited() && netpollanyWaiters() && atomic_load(&sched.lastpoll) != 0) {
+		if (gomaxprocs > 1) {
+			gp = stealstalled(pp);
+			if (gp) {
+				*inheritTime = false;
+				return gp;
+			}
+		}
 		int32_t n;
 		g *list = netpoll(0, &n);
 		if (list) {

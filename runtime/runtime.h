@@ -301,6 +301,11 @@ struct p {
 	timer **timers;
 	int ntimers, captimers;
 
+	/* schedtick and the M's goroutine as the last stealstalled of an M
+	   out of work saw them (proc.c). */
+	_Alignas(64) _Atomic uint32_t stallseen;
+	g *_Atomic stallg;
+
 	/* sysmon bookkeeping (sysmon.c). */
 	_Alignas(64) uint32_t sysmon_schedtick;
 	int64_t sysmon_schedwhen;

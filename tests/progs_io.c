@@ -381,6 +381,21 @@ Test(net, a_read_after_a_short_read_still_sees_urgent_data_and_eof)
 	}
 }
 
+/* A goroutine queued on a P whose M never comes back to the scheduler (a
+   spin with asynchronous preemption off) is taken by the M kept busy by
+   network work within a few of its polls (proc.c's stealstalled). */
+Test(net, goroutines_behind_a_stalled_m_are_stolen)
+{
+	static const char *const env[] = { "GODEBUG=asyncpreemptoff=1", NULL };
+	for (int i = 0; i < 3; i++) {
+		int procs = test_procs[i];
+		struct run r = run_prog("net_stalled", NULL, env, procs, LIMIT);
+		expect_ok(r);
+		expect_out(r, "a goroutine queued behind a spinning one ran\n");
+		run_free(&r);
+	}
+}
+
 Test(net, socket_timeouts_still_time_out)
 {
 	for (int i = 0; i < 3; i++) {
