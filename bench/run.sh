@@ -126,6 +126,18 @@ row() { # workload go gort ratio target verdict [threads gort/threads]
 	case $6 in fail) MISSED=1 ;; pass) ;; *) FAILED=1 ;; esac
 }
 
+# waitline PID FILE TEXT WHO: wait until FILE says TEXT or PID has ended,
+# however long that takes on a busy machine (PID's own timeout bounds it),
+# and note in raw.txt how long it was.
+waitline() {
+	local t0=$SECONDS
+	while kill -0 "$1" 2>/dev/null; do
+		grep -q "$3" "$2" && break
+		sleep 0.1
+	done
+	echo "$4 $3 after $((SECONDS - t0)) s" >>"$OUT/raw.txt"
+}
+
 # run SIDE PROG ENV ARGS: one run of build/bench/SIDE/PROG; its output goes to
 # $RUNOUT, and $RUNERR says why it failed when it returns non-zero.
 RUNOUT=$OUT/run.out
@@ -308,14 +320,7 @@ serve_once() { # side prog env kind conns mode secs: sets RPS, P99 (us), RSS (Ki
 		timeout -k 5 "$TIMEOUT" "$OUT/c/echo" load "$port" "$conns" "$secs" 64 >"$RUNOUT" 2>&1 &
 		local loader=$!
 		if [ "$mode" = active ]; then
-			# However long the connections take to come up on a busy
-			# machine: the load's own timeout bounds the wait.
-			local t0=$SECONDS
-			while kill -0 "$loader" 2>/dev/null; do
-				grep -q "connections up" "$RUNOUT" && break
-				sleep 0.1
-			done
-			echo "$side/$prog: connections up after $((SECONDS - t0)) s" >>"$OUT/raw.txt"
+			waitline "$loader" "$RUNOUT" "connections up" "$side/$prog"
 			if grep -q "load: $conns of $conns connections up" "$RUNOUT"; then
 				sleep 1
 				RSS=$(rssof "$pid")
@@ -332,12 +337,7 @@ serve_once() { # side prog env kind conns mode secs: sets RPS, P99 (us), RSS (Ki
 		: >"$OUT/idle.out"
 		timeout -k 5 "$TIMEOUT" "$OUT/c/echo" idle "$port" "$IDLE_CONNS" "$kind" 3 >"$OUT/idle.out" 2>&1 &
 		local idler=$!
-		local t1=$SECONDS
-		while kill -0 "$idler" 2>/dev/null; do
-			grep -q "connections ready" "$OUT/idle.out" && break
-			sleep 0.1
-		done
-		echo "$side/$prog: idle connections ready after $((SECONDS - t1)) s" >>"$OUT/raw.txt"
+		waitline "$idler" "$OUT/idle.out" "connections ready" "$side/$prog: idle"
 		if grep -q "idle: $IDLE_CONNS of $IDLE_CONNS connections ready" "$OUT/idle.out"; then
 			sleep 1
 			RSS=$(rssof "$pid")
