@@ -13,16 +13,13 @@
  * would turn the loops below into calls to themselves.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -146,38 +143,6 @@ int mprotect(void *addr, size_t len, int prot)
 int madvise(void *addr, size_t len, int advice)
 {
 	return (int)sysret(rawsyscall6(SYS_madvise, (long)addr, (long)len, advice, 0, 0, 0));
-}
-
-int open(const char *path, int flags, ...)
-{
-	long mode = 0;
-	if (flags & O_CREAT) {
-		va_list ap;
-		va_start(ap, flags);
-		mode = va_arg(ap, int);
-		va_end(ap);
-	}
-	return (int)sysret(rawsyscall6(SYS_open, (long)path, flags | O_LARGEFILE, mode, 0, 0, 0));
-}
-
-int close(int fd)
-{
-	return (int)sysret(rawsyscall6(SYS_close, fd, 0, 0, 0, 0, 0));
-}
-
-ssize_t read(int fd, void *buf, size_t n)
-{
-	return sysret(rawsyscall6(SYS_read, fd, (long)buf, (long)n, 0, 0, 0));
-}
-
-ssize_t pread(int fd, void *buf, size_t n, off_t off)
-{
-	return sysret(rawsyscall6(SYS_pread64, fd, (long)buf, (long)n, off, 0, 0));
-}
-
-int fstat(int fd, struct stat *st)
-{
-	return (int)sysret(rawsyscall6(SYS_fstat, fd, (long)st, 0, 0, 0, 0));
 }
 
 int getrlimit(int res, struct rlimit *rl)

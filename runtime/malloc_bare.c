@@ -1,6 +1,6 @@
 /*
  * malloc_bare.c: the runtime's memory in bare mode (gortcc -nolibc), for
- * what it allocates with malloc, calloc, realloc and free in both modes:
+ * what it allocates with malloc, calloc and free in both modes:
  * Gs, Ms, Ps, channels, select's cases, timer heaps, pollers, the stack
  * pool's tables. Few and small, or large and long-lived, so the allocator
  * is small too: blocks of 16 bytes to 4 KiB in power-of-two size classes,
@@ -13,8 +13,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/syscall.h>
 
 #include "runtime.h"
 
@@ -33,12 +31,6 @@ struct freeblk {
 static mutex heaplock;
 static struct freeblk *freelist[NCLASS];
 static char *chunk, *chunkend;
-
-static void *mapanon(size_t n)
-{
-	long r = rawsyscall6(SYS_mmap, 0, (long)n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	return (unsigned long)r > -4096UL ? 0 : (void *)r;
-}
 
 static int sizeclass(size_t n)
 {
@@ -60,7 +52,7 @@ static void *heapalloc(size_t n)
 	size_t need = n + HDR;
 	if (need > ((size_t)1 << (NCLASS - 1 + MINSHIFT))) {
 		size_t size = (need + 4095) & ~(size_t)4095;
-		size_t *h = mapanon(size);
+		size_t *h = sysalloc(size);
 		if (!h) {
 			errno = ENOMEM;
 			return 0;
@@ -77,7 +69,7 @@ static void *heapalloc(size_t n)
 	} else {
 		if ((size_t)(chunkend - chunk) < size) {
 			/* The rest of the old chunk is left unused: at most 4 KiB. */
-			char *m = mapanon(CHUNK);
+			char *m = sysalloc(CHUNK);
 			if (!m) {
 				unlock(&heaplock);
 				errno = ENOMEM;
@@ -111,7 +103,7 @@ void free(void *p)
 	char *b = (char *)p - HDR;
 	size_t size = blocksize(p);
 	if (size & BIG) {
-		rawsyscall6(SYS_munmap, (long)b, (long)(size & ~(size_t)BIG), 0, 0, 0, 0);
+		sysfree(b, size & ~(size_t)BIG);
 		return;
 	}
 	int c = sizeclass(size);
@@ -131,19 +123,4 @@ void *calloc(size_t m, size_t n)
 	if (p && !(blocksize(p) & BIG))
 		memset(p, 0, m * n);   /* a fresh mapping is zero already */
 	return p;
-}
-
-void *realloc(void *p, size_t n)
-{
-	if (!p)
-		return heapalloc(n);
-	size_t have = (blocksize(p) & ~(size_t)BIG) - HDR;
-	if (n <= have)
-		return p;
-	void *q = heapalloc(n);
-	if (q) {
-		memcpy(q, p, have);
-		free(p);
-	}
-	return q;
 }
